@@ -1,0 +1,49 @@
+//! How fast is a step? Each optimizer's `step` against a baseline that moves the
+//! same bytes, timed in the same run (`cargo bench -p bench`).
+//!
+//! An element-wise update is limited by memory traffic once its arrays leave the
+//! cache: gradient descent reads w and g and writes w (3 words an element);
+//! Adagrad and RMSprop also read and write G (5 words). The baselines here do the
+//! least arithmetic that moves exactly those words, so the ratio
+//! optimizer / baseline says how much of the machine's memory speed the plain,
+//! readable loop reaches. Both are timed interleaved, best of several runs, so the
+//! ratio holds on a noisy machine.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+/// Reads w and g, writes w: the bytes gradient descent moves.
+pub fn baseline_three_words(params: &mut [f64], grads: &[f64]) {
+    gd::assert_same_length("params", params.len(), "grads", grads.len());
+    for (w, g) in params.iter_mut().zip(grads) {
+        *w += g;
+    }
+}
+
+/// Reads w, g and G, writes w and G: the bytes Adagrad and RMSprop move.
+pub fn baseline_five_words(params: &mut [f64], grads: &[f64], state: &mut [f64]) {
+    gd::assert_same_length("params", params.len(), "grads", grads.len());
+    gd::assert_same_length("params", params.len(), "state", state.len());
+    for ((w, g), s) in params.iter_mut().zip(grads).zip(state) {
+        *s += g;
+        *w -= *s;
+    }
+}
+
+/// The best (shortest) time of `runs` calls of `f`.
+pub fn best_of(runs: usize, mut f: impl FnMut()) -> Duration {
+    (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            black_box(());
+            start.elapsed()
+        })
+        .min()
+        .unwrap_or_default()
+}
+
+/// Gigabytes (10⁹ bytes) per second for `words` f64 words an element.
+pub fn gigabytes_per_second(n: usize, words: usize, time: Duration) -> f64 {
+    (n * words * 8) as f64 / time.as_secs_f64() / 1e9
+}

@@ -1,0 +1,1 @@
+//! Shared helpers for the graded test suite of the Descent course.
