@@ -1,6 +1,58 @@
 //! `cargo xtask`: the chores of the Descent course.
+//!
+//! - `cargo xtask figures [--check]`: draw every figure of the book from the crates.
+//! - `cargo xtask book [--open]`: build the book offline, failing on a broken include.
+//! - `cargo xtask student --out DIR`: a student copy with the solutions cut out.
+//! - `cargo xtask grade [--dir SUBMISSION]`: grade by the test suite and the rubric.
 
-fn main() {
-    eprintln!("usage: cargo xtask <figures|book|student|grade>");
-    std::process::exit(2);
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod book;
+mod figures;
+mod grade;
+mod student;
+
+/// The chores of the Descent course.
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Draw every figure of the book into book/src/figures.
+    Figures(figures::Args),
+    /// Build the book into book/book.
+    Book(book::Args),
+    /// Write a student copy with the solutions cut out.
+    Student(student::Args),
+    /// Grade a checkout by the graded tests and the rubric.
+    Grade(grade::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Figures(args) => figures::run(args),
+        Command::Book(args) => book::run(args),
+        Command::Student(args) => student::run(args),
+        Command::Grade(args) => grade::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root: the parent of this crate's folder.
+pub fn workspace_root() -> std::path::PathBuf {
+    let manifest_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir.parent().unwrap_or(manifest_dir).to_path_buf()
 }
