@@ -4,14 +4,17 @@
 //! - `cargo xtask book [--open]`: build the book offline, failing on a broken include.
 //! - `cargo xtask student --out DIR`: a student copy with the solutions cut out.
 //! - `cargo xtask grade [--dir SUBMISSION]`: grade by the test suite and the rubric.
+//! - `cargo xtask assignments check`: prove the student copy, rubric and grader right.
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod assignments;
 mod book;
 mod figures;
 mod grade;
+mod kit;
 mod student;
 
 /// The chores of the Descent course.
@@ -32,6 +35,8 @@ enum Command {
     Student(student::Args),
     /// Grade a checkout by the graded tests and the rubric.
     Grade(grade::Args),
+    /// Check the course kit: student copy, rubric, grader, wrong submissions.
+    Assignments(assignments::Args),
 }
 
 fn main() -> ExitCode {
@@ -41,6 +46,7 @@ fn main() -> ExitCode {
         Command::Book(args) => book::run(args),
         Command::Student(args) => student::run(args),
         Command::Grade(args) => grade::run(args),
+        Command::Assignments(args) => assignments::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -150,12 +150,14 @@ impl Optimizer for Adagrad {
     fn step(&mut self, params: &mut [f64], grads: &[f64]) {
         assert_same_length("params", params.len(), "grads", grads.len());
         assert_same_length("params", params.len(), "the accumulator", self.accumulator.len());
+        // ANCHOR: solution_adagrad_step
         for ((w, &g), big_g) in params.iter_mut().zip(grads).zip(&mut self.accumulator) {
             // ANCHOR: accumulate
             *big_g += g * g;
             // ANCHOR_END: accumulate
             *w -= self.scale.delta(g, *big_g);
         }
+        // ANCHOR_END: solution_adagrad_step
     }
     // ANCHOR_END: adagrad_step
 

@@ -59,10 +59,12 @@ impl ScaledStep {
     /// √(G + ε), or √G + ε with ε outside the root.
     #[inline]
     pub fn denominator(&self, accumulated: f64) -> f64 {
+        // ANCHOR: solution_denominator
         match self.placement {
             EpsilonPlacement::InsideRoot => (accumulated + self.epsilon).sqrt(),
             EpsilonPlacement::OutsideRoot => accumulated.sqrt() + self.epsilon,
         }
+        // ANCHOR_END: solution_denominator
     }
 
     /// The amount Δ = η·g / √(G + ε) to subtract from a weight with gradient g and
@@ -74,15 +76,19 @@ impl ScaledStep {
     // ANCHOR: scaled_step
     #[inline]
     pub fn delta(&self, g: f64, accumulated: f64) -> f64 {
+        // ANCHOR: solution_delta
         let denominator = self.denominator(accumulated);
         if denominator > 0.0 { self.learning_rate * g / denominator } else { 0.0 }
+        // ANCHOR_END: solution_delta
     }
     // ANCHOR_END: scaled_step
 
     /// The effective learning rate η / √(G + ε) of a weight with accumulator G
     /// (infinite where the denominator is 0, though the step there is 0).
     pub fn effective_learning_rate(&self, accumulated: f64) -> f64 {
+        // ANCHOR: solution_effective_learning_rate
         self.learning_rate / self.denominator(accumulated)
+        // ANCHOR_END: solution_effective_learning_rate
     }
 }
 

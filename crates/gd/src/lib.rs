@@ -95,9 +95,11 @@ impl Optimizer for GradientDescent {
     // ANCHOR: gd_step
     fn step(&mut self, params: &mut [f64], grads: &[f64]) {
         assert_same_length("params", params.len(), "grads", grads.len());
+        // ANCHOR: solution_gd_step
         for (w, g) in params.iter_mut().zip(grads) {
             *w -= self.learning_rate * g;
         }
+        // ANCHOR_END: solution_gd_step
     }
     // ANCHOR_END: gd_step
 }

@@ -168,6 +168,7 @@ impl Optimizer for RmsProp {
     fn step(&mut self, params: &mut [f64], grads: &[f64]) {
         assert_same_length("params", params.len(), "grads", grads.len());
         assert_same_length("params", params.len(), "the accumulator", self.accumulator.len());
+        // ANCHOR: solution_rmsprop_step
         let gamma = self.decay;
         for ((w, &g), big_g) in params.iter_mut().zip(grads).zip(&mut self.accumulator) {
             // ANCHOR: running_average
@@ -175,6 +176,7 @@ impl Optimizer for RmsProp {
             // ANCHOR_END: running_average
             *w -= self.scale.delta(g, *big_g);
         }
+        // ANCHOR_END: solution_rmsprop_step
     }
     // ANCHOR_END: rmsprop_step
 

@@ -1,0 +1,256 @@
+//! The result of a grading: per test, per assignment, the total; printed as a
+//! table or written as JSON for an autograder.
+//!
+//! The JSON follows the shape of GitHub Classroom's autograding reporter
+//! (`version`, `status`, `max_score`, and per test `name`, `status` as
+//! `pass`/`fail`/`error`, `score`, `message`, `execution_time`), with the course's
+//! own fields added: `total`, `max`, the assignments, and each test's `outcome`
+//! (passed, failed, timeout, ignored, missing, not-built) and `max_score`.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::kit::rubric::Rubric;
+
+/// How a rubric test ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    /// It ran and passed: full points.
+    Passed,
+    /// It ran and failed or panicked.
+    Failed,
+    /// It ran past the time limit and was killed.
+    #[serde(rename = "timeout")]
+    TimedOut,
+    /// It exists but is marked `#[ignore]`.
+    Ignored,
+    /// No test of that exact name exists (renamed, deleted, filtered away).
+    Missing,
+    /// The submission did not compile with the graded suite.
+    NotBuilt,
+}
+
+impl Outcome {
+    /// The word used in tables and JSON.
+    pub fn word(self) -> &'static str {
+        match self {
+            Outcome::Passed => "passed",
+            Outcome::Failed => "failed",
+            Outcome::TimedOut => "timeout",
+            Outcome::Ignored => "ignored",
+            Outcome::Missing => "missing",
+            Outcome::NotBuilt => "not-built",
+        }
+    }
+
+    /// GitHub Classroom's status: the test ran and passed, ran and failed, or
+    /// could not run.
+    fn classroom_status(self) -> &'static str {
+        match self {
+            Outcome::Passed => "pass",
+            Outcome::Failed | Outcome::TimedOut => "fail",
+            Outcome::Ignored | Outcome::Missing | Outcome::NotBuilt => "error",
+        }
+    }
+}
+
+/// One rubric test's result.
+#[derive(Debug, Clone, Serialize)]
+pub struct TestResult {
+    /// `TARGET::PATH`.
+    pub name: String,
+    /// The assignment that scores it.
+    pub assignment: String,
+    /// Points earned.
+    #[serde(rename = "score")]
+    pub points: u32,
+    /// Points it is worth.
+    #[serde(rename = "max_score")]
+    pub max_points: u32,
+    /// How it ended.
+    pub outcome: Outcome,
+    /// Why it did not pass (empty if it did).
+    pub message: String,
+    /// How long it ran, in seconds.
+    #[serde(skip)]
+    pub seconds: f64,
+}
+
+/// One assignment's score.
+#[derive(Debug, Clone, Serialize)]
+pub struct AssignmentScore {
+    /// Its id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Points earned.
+    pub points: u32,
+    /// Points possible.
+    pub max: u32,
+}
+
+/// The whole result.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// What was graded.
+    pub submission: String,
+    /// Per assignment, in rubric order.
+    pub assignments: Vec<AssignmentScore>,
+    /// Per rubric test, in rubric order.
+    pub tests: Vec<TestResult>,
+    /// Tests of the suite that neither the rubric nor `[excluded]` names.
+    pub unscored: Vec<String>,
+    /// Names under `[excluded]` that the suite does not have.
+    pub excluded_missing: Vec<String>,
+    /// The compiler's complaint, if the submission did not build.
+    pub build_error: Option<String>,
+}
+
+impl Report {
+    /// A report from test results.
+    pub fn new(
+        rubric: &Rubric,
+        submission: &Path,
+        tests: Vec<TestResult>,
+        unscored: Vec<String>,
+        excluded_missing: Vec<String>,
+    ) -> Self {
+        let assignments = rubric
+            .assignments
+            .iter()
+            .map(|a| {
+                let mine = tests.iter().filter(|t| t.assignment == a.id);
+                AssignmentScore {
+                    id: a.id.clone(),
+                    title: a.title.clone(),
+                    points: mine.clone().map(|t| t.points).sum(),
+                    max: mine.map(|t| t.max_points).sum(),
+                }
+            })
+            .collect();
+        Self {
+            submission: submission.display().to_string(),
+            assignments,
+            tests,
+            unscored,
+            excluded_missing,
+            build_error: None,
+        }
+    }
+
+    /// The report of a submission that does not compile: zero everywhere.
+    pub fn not_built(rubric: &Rubric, submission: &Path, log: String) -> Self {
+        let tests = rubric
+            .scored_tests()
+            .into_iter()
+            .map(|(name, assignment, points)| TestResult {
+                name: name.to_string(),
+                assignment: assignment.to_string(),
+                points: 0,
+                max_points: points,
+                outcome: Outcome::NotBuilt,
+                message: "the submission does not compile with the graded suite".into(),
+                seconds: 0.0,
+            })
+            .collect();
+        Self { build_error: Some(log), ..Self::new(rubric, submission, tests, vec![], vec![]) }
+    }
+
+    /// Points earned.
+    pub fn total(&self) -> u32 {
+        self.tests.iter().map(|t| t.points).sum()
+    }
+
+    /// Points possible.
+    pub fn max(&self) -> u32 {
+        self.tests.iter().map(|t| t.max_points).sum()
+    }
+
+    /// An assignment's score, by id.
+    pub fn assignment(&self, id: &str) -> Option<&AssignmentScore> {
+        self.assignments.iter().find(|a| a.id == id)
+    }
+
+    /// A test's result, by name.
+    pub fn test(&self, name: &str) -> Option<&TestResult> {
+        self.tests.iter().find(|t| t.name == name)
+    }
+
+    /// The score table, then every test that lost points and why.
+    pub fn table(&self) -> String {
+        let mut out = String::new();
+        let width = self.assignments.iter().map(|a| a.title.chars().count()).max().unwrap_or(0).max(10);
+        let _ = writeln!(out, "Grade of {}", self.submission);
+        let _ = writeln!(out);
+        let _ = writeln!(out, "{:<width$}  {:>7}", "assignment", "points");
+        for a in &self.assignments {
+            let _ = writeln!(out, "{:<width$}  {:>7}", a.title, format!("{}/{}", a.points, a.max));
+        }
+        let _ = writeln!(out, "{:<width$}  {:>7}", "total", format!("{}/{}", self.total(), self.max()));
+        if let Some(log) = &self.build_error {
+            let _ = writeln!(out, "\nThe submission does not compile with the graded suite:\n{log}");
+        }
+        let lost: Vec<&TestResult> =
+            self.tests.iter().filter(|t| t.outcome != Outcome::Passed).collect();
+        if !lost.is_empty() && self.build_error.is_none() {
+            let _ = writeln!(out, "\nTests that earned nothing:");
+            for t in lost {
+                let first_line = t.message.lines().next().unwrap_or("");
+                let _ = writeln!(
+                    out,
+                    "  {:<9} {} (0/{}): {first_line}",
+                    t.outcome.word(),
+                    t.name,
+                    t.max_points
+                );
+            }
+        }
+        if !self.unscored.is_empty() {
+            let _ = writeln!(out, "\nTests in the suite that the rubric neither scores nor excludes:");
+            for name in &self.unscored {
+                let _ = writeln!(out, "  {name}");
+            }
+        }
+        if !self.excluded_missing.is_empty() {
+            let _ = writeln!(out, "\nExcluded tests that the suite does not have:");
+            for name in &self.excluded_missing {
+                let _ = writeln!(out, "  {name}");
+            }
+        }
+        out
+    }
+
+    /// The JSON an autograder reads.
+    pub fn json(&self) -> serde_json::Value {
+        let tests: Vec<serde_json::Value> = self
+            .tests
+            .iter()
+            .map(|t| {
+                serde_json::json!({
+                    "name": t.name,
+                    "assignment": t.assignment,
+                    "status": t.outcome.classroom_status(),
+                    "outcome": t.outcome,
+                    "score": t.points,
+                    "max_score": t.max_points,
+                    "message": t.message,
+                    "execution_time": format!("{:.2}s", t.seconds),
+                })
+            })
+            .collect();
+        let status = if self.total() == self.max() { "pass" } else { "fail" };
+        serde_json::json!({
+            "version": 1,
+            "status": status,
+            "total": self.total(),
+            "max": self.max(),
+            "max_score": self.max(),
+            "assignments": self.assignments,
+            "tests": tests,
+            "unscored_tests": self.unscored,
+        })
+    }
+}

@@ -1,0 +1,232 @@
+//! Workspaces assembled in temporary folders, and the one build folder they share.
+//!
+//! Every workspace the kit builds (a student copy, a grading workspace) has the
+//! same layout as the course (`crates/gd`, `tests`, …). Cargo names build outputs
+//! by package and path *relative to the workspace*, so two such workspaces share
+//! artifact names: built into one target folder, one could pick up the other's
+//! stale artifacts. The kit therefore builds them all in a target folder of its
+//! own (`TARGET/kit`, never the course's), one at a time under a file lock, and
+//! touches every source file just before building so that Cargo rebuilds the
+//! course's crates (the dependencies, proptest and insta, stay compiled).
+
+use std::fs::{self, File};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, SystemTime};
+
+use anyhow::{Context, bail};
+use wait_timeout::ChildExt;
+
+/// Folder names never copied into a workspace.
+const SKIPPED: &[&str] = &["target", ".git"];
+
+/// Copies `from` into `to` recursively, skipping build outputs, version control,
+/// and any path (relative to `from`) for which `skip` says so.
+pub fn copy_tree(from: &Path, to: &Path, skip: &dyn Fn(&Path) -> bool) -> anyhow::Result<()> {
+    copy_tree_inner(from, to, Path::new(""), skip)
+}
+
+fn copy_tree_inner(
+    from: &Path,
+    to: &Path,
+    relative: &Path,
+    skip: &dyn Fn(&Path) -> bool,
+) -> anyhow::Result<()> {
+    fs::create_dir_all(to).with_context(|| format!("cannot create {}", to.display()))?;
+    let mut entries: Vec<_> = fs::read_dir(from)
+        .with_context(|| format!("cannot read {}", from.display()))?
+        .collect::<Result<_, _>>()?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let name = entry.file_name();
+        let rel = relative.join(&name);
+        if SKIPPED.iter().any(|s| name == *s) || skip(&rel) {
+            continue;
+        }
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            copy_tree_inner(&entry.path(), &to.join(&name), &rel, skip)?;
+        } else if kind.is_file() {
+            fs::copy(entry.path(), to.join(&name))
+                .with_context(|| format!("cannot copy {}", entry.path().display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Every file under `dir`, recursively, sorted.
+pub fn files_under(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        for entry in fs::read_dir(&folder).with_context(|| format!("cannot read {}", folder.display()))? {
+            let entry = entry?;
+            let kind = entry.file_type()?;
+            if kind.is_dir() {
+                if !SKIPPED.iter().any(|s| entry.file_name() == *s) {
+                    stack.push(entry.path());
+                }
+            } else if kind.is_file() {
+                files.push(entry.path());
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Sets the modification time of every file under `dir` to now.
+pub fn touch_tree(dir: &Path) -> anyhow::Result<()> {
+    let now = SystemTime::now();
+    for file in files_under(dir)? {
+        File::options().append(true).open(&file)?.set_modified(now)?;
+    }
+    Ok(())
+}
+
+/// The workspace manifest `text` with its members replaced by `members` and its
+/// `default-members` dropped (all members are then the default).
+pub fn rewrite_members(text: &str, members: &[String]) -> anyhow::Result<String> {
+    let mut manifest: toml::Table = toml::from_str(text).context("cannot parse the workspace Cargo.toml")?;
+    let workspace = manifest
+        .get_mut("workspace")
+        .and_then(|w| w.as_table_mut())
+        .context("the Cargo.toml has no [workspace]")?;
+    workspace.insert(
+        "members".into(),
+        toml::Value::Array(members.iter().cloned().map(toml::Value::String).collect()),
+    );
+    workspace.remove("default-members");
+    Ok(toml::to_string(&manifest)?)
+}
+
+/// The folder every kit build goes to: `$CARGO_TARGET_DIR/kit`, or `target/kit`
+/// under the course's workspace.
+pub fn kit_target_dir(course_root: &Path) -> PathBuf {
+    let base = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| course_root.join("target"));
+    base.join("kit")
+}
+
+/// An exclusive hold on a kit target folder, released when dropped.
+pub struct TargetLock {
+    _file: File,
+    /// The target folder it guards.
+    pub dir: PathBuf,
+}
+
+impl TargetLock {
+    /// Waits for, and takes, the lock on `dir`.
+    pub fn acquire(dir: &Path) -> anyhow::Result<Self> {
+        fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let file = File::create(dir.join("kit.lock"))?;
+        file.lock().with_context(|| format!("cannot lock {}", dir.display()))?;
+        Ok(Self { _file: file, dir: dir.to_path_buf() })
+    }
+}
+
+/// A `cargo` command run in `workspace` and building into `lock`'s folder.
+pub fn cargo(workspace: &Path, lock: &TargetLock) -> Command {
+    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    command
+        .current_dir(workspace)
+        .env("CARGO_TARGET_DIR", &lock.dir)
+        .env("CARGO_TERM_COLOR", "never")
+        .env_remove("RUSTC_WRAPPER")
+        .env_remove("CARGO_MANIFEST_DIR");
+    command
+}
+
+/// What a finished child process said.
+#[derive(Debug)]
+pub struct Finished {
+    /// Its exit code; `None` if it was killed for taking too long or by a signal.
+    pub code: Option<i32>,
+    /// True if it was killed at the time limit.
+    pub timed_out: bool,
+    /// Its standard output.
+    pub stdout: String,
+    /// Its standard error.
+    pub stderr: String,
+    /// How long it ran.
+    pub elapsed: Duration,
+}
+
+/// Runs `command` with its output captured to files (so a chatty child can never
+/// block on a full pipe), killing it after `limit`.
+pub fn run_with_limit(command: &mut Command, limit: Duration) -> anyhow::Result<Finished> {
+    let scratch = tempfile::tempdir()?;
+    let out_path = scratch.path().join("stdout");
+    let err_path = scratch.path().join("stderr");
+    let started = std::time::Instant::now();
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(File::create(&out_path)?)
+        .stderr(File::create(&err_path)?)
+        .spawn()
+        .with_context(|| format!("cannot run {command:?}"))?;
+    let (code, timed_out) = match child.wait_timeout(limit)? {
+        Some(status) => (status.code(), false),
+        None => {
+            child.kill().ok();
+            child.wait()?;
+            (None, true)
+        }
+    };
+    let elapsed = started.elapsed();
+    let read = |p: &Path| String::from_utf8_lossy(&fs::read(p).unwrap_or_default()).into_owned();
+    Ok(Finished { code, timed_out, stdout: read(&out_path), stderr: read(&err_path), elapsed })
+}
+
+/// Runs `command` to completion (with a generous time limit), failing with its
+/// output unless it succeeds.
+pub fn run_checked(command: &mut Command, what: &str) -> anyhow::Result<Finished> {
+    let finished = run_with_limit(command, Duration::from_secs(3600))?;
+    if finished.code != Some(0) {
+        bail!("{what} failed:\n{}{}", finished.stdout, finished.stderr);
+    }
+    Ok(finished)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rewriting_members_keeps_the_rest_of_the_manifest() {
+        let text = "[workspace]\nmembers = [\"a\", \"x\"]\ndefault-members = [\"a\"]\n\
+                    [workspace.dependencies]\napprox = \"0.5\"\n";
+        let rewritten = rewrite_members(text, &["a".into(), "t".into()]).unwrap();
+        let table: toml::Table = toml::from_str(&rewritten).unwrap();
+        assert_eq!(table["workspace"]["members"].as_array().unwrap().len(), 2);
+        assert!(table["workspace"].get("default-members").is_none());
+        assert_eq!(table["workspace"]["dependencies"]["approx"].as_str(), Some("0.5"));
+    }
+
+    #[test]
+    fn a_child_past_its_time_limit_is_killed_and_reported() {
+        let finished =
+            run_with_limit(Command::new("sleep").arg("30"), Duration::from_millis(200)).unwrap();
+        assert!(finished.timed_out);
+        assert!(finished.elapsed < Duration::from_secs(10));
+    }
+
+    #[test]
+    fn copying_skips_build_outputs_and_chosen_paths() {
+        let from = tempfile::tempdir().unwrap();
+        for file in ["a/keep.rs", "a/target/x", "b/drop.md", ".git/HEAD"] {
+            let path = from.path().join(file);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, "x").unwrap();
+        }
+        let to = tempfile::tempdir().unwrap();
+        copy_tree(from.path(), to.path(), &|p| p == Path::new("b/drop.md")).unwrap();
+        let copied: Vec<_> = files_under(to.path())
+            .unwrap()
+            .iter()
+            .map(|p| p.strip_prefix(to.path()).unwrap().to_path_buf())
+            .collect();
+        assert_eq!(copied, [PathBuf::from("a/keep.rs")]);
+    }
+}
