@@ -62,3 +62,20 @@ fn rmsprop_accumulator_is_an_average() {
 fn validation_is_not_an_assignment() {
     assert!(GradientDescent::new(-1.0).is_err());
 }
+
+#[test]
+fn all_methods_reproduce() {
+    let run = || {
+        let mut w = [1.0, 2.0];
+        let mut r = RmsPropConfig::new(0.1).build(2).unwrap();
+        let mut a = Adagrad::new(0.1, 2).unwrap();
+        let mut g = GradientDescent::new(0.1).unwrap();
+        for _ in 0..3 {
+            r.step(&mut w, &[0.5, -0.5]);
+            a.step(&mut w, &[0.5, -0.5]);
+            g.step(&mut w, &[0.5, -0.5]);
+        }
+        w
+    };
+    assert_eq!(run(), run());
+}

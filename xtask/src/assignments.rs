@@ -76,7 +76,8 @@ pub struct Fixture {
 impl Fixtures {
     /// Reads the fixtures file.
     pub fn load(path: &Path) -> anyhow::Result<Self> {
-        let text = fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let text =
+            fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
         toml::from_str(&text).with_context(|| format!("in {}", path.display()))
     }
 }
@@ -110,32 +111,64 @@ pub fn check(root: &Path) -> anyhow::Result<()> {
     {
         let lock = TargetLock::acquire(&target_dir)?;
         sandbox::touch_tree(&copy)?;
-        sandbox::run_checked(sandbox::cargo(&copy, &lock).args(["fmt", "--all", "--check"]), "cargo fmt --check on the student copy")?;
         sandbox::run_checked(
-            sandbox::cargo(&copy, &lock).args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
+            sandbox::cargo(&copy, &lock).args(["fmt", "--all", "--check"]),
+            "cargo fmt --check on the student copy",
+        )?;
+        sandbox::run_checked(
+            sandbox::cargo(&copy, &lock).args([
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ]),
             "cargo clippy -D warnings on the student copy",
         )?;
     }
-    println!("student copy: rustfmt-clean, no warnings under clippy --all-targets -D warnings ({:.0?})", started.elapsed());
+    println!(
+        "student copy: rustfmt-clean, no warnings under clippy --all-targets -D warnings ({:.0?})",
+        started.elapsed()
+    );
 
     // 2. The stubs score nothing.
     let stubs = engine::grade(&request(&copy))?;
-    let solved: Vec<&str> =
-        stubs.tests.iter().filter(|t| t.outcome == Outcome::Passed).map(|t| t.name.as_str()).collect();
+    let solved: Vec<&str> = stubs
+        .tests
+        .iter()
+        .filter(|t| t.outcome == Outcome::Passed)
+        .map(|t| t.name.as_str())
+        .collect();
     if !solved.is_empty() || stubs.build_error.is_some() {
         print!("{}", stubs.table());
-        bail!("the student copy must build and fail every graded test; these pass on the stubs: {solved:?}");
+        bail!(
+            "the student copy must build and fail every graded test; these pass on the stubs: {solved:?}"
+        );
     }
-    println!("student copy: scores {}/{}, every graded test fails on the stubs ({:.0?})", stubs.total(), stubs.max(), started.elapsed());
+    println!(
+        "student copy: scores {}/{}, every graded test fails on the stubs ({:.0?})",
+        stubs.total(),
+        stubs.max(),
+        started.elapsed()
+    );
 
     // 3. The solutions score full marks; rubric and suite match exactly.
     let solution = engine::grade(&request(root))?;
     let problems = rubric_problems(&solution);
     if !problems.is_empty() {
         print!("{}", solution.table());
-        bail!("the solutions must score full marks with a rubric that matches the suite:\n  {}", problems.join("\n  "));
+        bail!(
+            "the solutions must score full marks with a rubric that matches the suite:\n  {}",
+            problems.join("\n  ")
+        );
     }
-    println!("solutions: score {}/{}; rubric and graded suite name the same tests ({:.0?})", solution.total(), solution.max(), started.elapsed());
+    println!(
+        "solutions: score {}/{}; rubric and graded suite name the same tests ({:.0?})",
+        solution.total(),
+        solution.max(),
+        started.elapsed()
+    );
 
     // 4. Each wrong submission loses points where it should, and only there.
     let mut table = String::new();
@@ -174,13 +207,22 @@ pub fn rubric_problems(report: &Report) -> Vec<String> {
         .tests
         .iter()
         .filter(|t| t.outcome != Outcome::Passed)
-        .map(|t| format!("{} {}: {}", t.name, t.outcome.word(), t.message.lines().next().unwrap_or("")))
+        .map(|t| {
+            format!("{} {}: {}", t.name, t.outcome.word(), t.message.lines().next().unwrap_or(""))
+        })
         .collect();
     if let Some(log) = &report.build_error {
         problems.push(format!("the course does not build: {log}"));
     }
-    problems.extend(report.unscored.iter().map(|n| format!("{n} is in the suite but neither scored nor excluded")));
-    problems.extend(report.excluded_missing.iter().map(|n| format!("{n} is excluded but not in the suite")));
+    problems.extend(
+        report
+            .unscored
+            .iter()
+            .map(|n| format!("{n} is in the suite but neither scored nor excluded")),
+    );
+    problems.extend(
+        report.excluded_missing.iter().map(|n| format!("{n} is excluded but not in the suite")),
+    );
     problems
 }
 
@@ -194,26 +236,39 @@ pub fn fixture_problems(fixture: &Fixture, report: &Report) -> Vec<String> {
         let must_lose = fixture.loses.contains(&a.id);
         let may_lose = fixture.may_also_lose.contains(&a.id);
         if must_lose && a.points == a.max {
-            problems.push(format!("{}: keeps full marks in `{}` ({})", fixture.name, a.id, fixture.mistake));
+            problems.push(format!(
+                "{}: keeps full marks in `{}` ({})",
+                fixture.name, a.id, fixture.mistake
+            ));
         }
         if !must_lose && !may_lose && a.points < a.max {
-            problems.push(format!("{}: loses points in `{}`, which it cannot affect", fixture.name, a.id));
+            problems.push(format!(
+                "{}: loses points in `{}`, which it cannot affect",
+                fixture.name, a.id
+            ));
         }
     }
     for id in fixture.loses.iter().chain(&fixture.may_also_lose) {
         if report.assignment(id).is_none() {
-            problems.push(format!("{}: names an assignment `{id}` the rubric does not have", fixture.name));
+            problems.push(format!(
+                "{}: names an assignment `{id}` the rubric does not have",
+                fixture.name
+            ));
         }
     }
     problems
 }
 
 /// Writes the student crates' sources of the solution, with `fixture` applied.
-pub fn write_wrong_submission(root: &Path, rubric: &Rubric, fixture: &Fixture, out: &Path) -> anyhow::Result<PathBuf> {
-    let spec = rubric
-        .regions()
-        .find(|r| r.name == fixture.region)
-        .with_context(|| format!("fixture {}: no region `{}` in the rubric", fixture.name, fixture.region))?;
+pub fn write_wrong_submission(
+    root: &Path,
+    rubric: &Rubric,
+    fixture: &Fixture,
+    out: &Path,
+) -> anyhow::Result<PathBuf> {
+    let spec = rubric.regions().find(|r| r.name == fixture.region).with_context(|| {
+        format!("fixture {}: no region `{}` in the rubric", fixture.name, fixture.region)
+    })?;
     for krate in &rubric.course.student_crates {
         let src = Path::new(krate).join("src");
         sandbox::copy_tree(&root.join(&src), &out.join(&src), &|_| false)?;

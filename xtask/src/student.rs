@@ -46,7 +46,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         summary.regions,
         summary.files
     );
-    println!("next: cd {} && cargo test   (every graded test fails until it is solved)", args.out.display());
+    println!(
+        "next: cd {} && cargo test   (every graded test fails until it is solved)",
+        args.out.display()
+    );
     Ok(())
 }
 
@@ -60,8 +63,16 @@ pub struct Summary {
 }
 
 /// The top-level entries of the course that a student copy holds.
-const COPIED: &[&str] =
-    &["Cargo.toml", "Cargo.lock", "rustfmt.toml", "clippy.toml", ".gitignore", "crates", "tests", "book"];
+const COPIED: &[&str] = &[
+    "Cargo.toml",
+    "Cargo.lock",
+    "rustfmt.toml",
+    "clippy.toml",
+    ".gitignore",
+    "crates",
+    "tests",
+    "book",
+];
 
 /// Writes the student copy of the course at `root` into `out`.
 pub fn write_copy(root: &Path, out: &Path, force: bool) -> anyhow::Result<Summary> {
@@ -108,12 +119,22 @@ pub fn write_copy(root: &Path, out: &Path, force: bool) -> anyhow::Result<Summar
         let mut stubbed = text.clone();
         for region in &found {
             let Some(spec) = specs.get(region.name.as_str()) else {
-                bail!("region `{}` in {} is in no assignment of the rubric", region.name, relative.display());
+                bail!(
+                    "region `{}` in {} is in no assignment of the rubric",
+                    region.name,
+                    relative.display()
+                );
             };
             if Path::new(&spec.file) != relative {
-                bail!("the rubric puts `{}` in {}, but it is in {}", region.name, spec.file, relative.display());
+                bail!(
+                    "the rubric puts `{}` in {}, but it is in {}",
+                    region.name,
+                    spec.file,
+                    relative.display()
+                );
             }
-            stubbed = regions::stub(&stubbed, &region.name, Stub { hint: &spec.hint, uses: &spec.uses })?;
+            stubbed =
+                regions::stub(&stubbed, &region.name, Stub { hint: &spec.hint, uses: &spec.uses })?;
             seen.push(region.name.clone());
         }
         secrets.extend(regions::secret_lines(&text)?);
@@ -182,7 +203,8 @@ fn without_xtask(manifest: &str) -> anyhow::Result<String> {
         bail!("expected one `members = [..., \"xtask\"]` line in the workspace Cargo.toml");
     }
     let text = lines.join("\n") + "\n";
-    let table: toml::Table = toml::from_str(&text).context("the edited Cargo.toml does not parse")?;
+    let table: toml::Table =
+        toml::from_str(&text).context("the edited Cargo.toml does not parse")?;
     let members = table.get("workspace").and_then(|w| w.get("members")).and_then(|m| m.as_array());
     if members.is_none_or(|m| m.iter().any(|m| m.as_str() == Some("xtask"))) {
         bail!("could not drop xtask from the workspace members");

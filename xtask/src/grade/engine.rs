@@ -43,8 +43,8 @@ pub fn grade(request: &Request) -> anyhow::Result<Report> {
         let extra_rubric = extra.join("rubric.toml");
         if extra_rubric.exists() {
             let text = fs::read_to_string(&extra_rubric)?;
-            let hidden: ExtraRubric = toml::from_str(&text)
-                .with_context(|| format!("in {}", extra_rubric.display()))?;
+            let hidden: ExtraRubric =
+                toml::from_str(&text).with_context(|| format!("in {}", extra_rubric.display()))?;
             rubric.merge(hidden)?;
         }
     }
@@ -141,7 +141,9 @@ fn assemble(request: &Request, rubric: &Rubric, dir: &Path) -> anyhow::Result<()
     if let Some(extra) = &request.extra_tests {
         let tests_dir = dir.join("tests/tests");
         fs::create_dir_all(&tests_dir)?;
-        for entry in fs::read_dir(extra).with_context(|| format!("cannot read {}", extra.display()))? {
+        for entry in
+            fs::read_dir(extra).with_context(|| format!("cannot read {}", extra.display()))?
+        {
             let entry = entry?;
             let name = entry.file_name();
             if name == "rubric.toml" {
@@ -149,7 +151,10 @@ fn assemble(request: &Request, rubric: &Rubric, dir: &Path) -> anyhow::Result<()
             }
             let to = tests_dir.join(&name);
             if to.exists() && !to.is_dir() {
-                bail!("hidden test {} would replace a graded test of the same name", name.to_string_lossy());
+                bail!(
+                    "hidden test {} would replace a graded test of the same name",
+                    name.to_string_lossy()
+                );
             }
             if entry.file_type()?.is_dir() {
                 sandbox::copy_tree(&entry.path(), &to, &|_| false)?;
@@ -217,10 +222,13 @@ fn list(binary: &Path) -> anyhow::Result<Vec<(String, bool)>> {
             .collect())
     };
     let ignored = listed(true)?;
-    Ok(listed(false)?.into_iter().map(|name| {
-        let is_ignored = ignored.contains(&name);
-        (name, is_ignored)
-    }).collect())
+    Ok(listed(false)?
+        .into_iter()
+        .map(|name| {
+            let is_ignored = ignored.contains(&name);
+            (name, is_ignored)
+        })
+        .collect())
 }
 
 /// Runs one test alone, by exact name, within `timeout`.
@@ -257,8 +265,8 @@ fn failure_message(stdout: &str, stderr: &str) -> String {
         .lines()
         .skip_while(|l| !l.starts_with("---- "))
         .skip(1)
-        .take_while(|l| !l.is_empty() && *l != "failures:")
-        .filter(|l| !l.starts_with("note: run with `RUST_BACKTRACE"))
+        .take_while(|l| *l != "failures:" && !l.starts_with("---- "))
+        .filter(|l| !l.is_empty() && !l.starts_with("note: run with `RUST_BACKTRACE"))
         .collect();
     let text = if captured.is_empty() { tail(stderr, 5) } else { captured.join("\n") };
     let text = text.trim();

@@ -42,7 +42,9 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<()> {
     let course_root = crate::workspace_root();
     let submission = match args.dir {
-        Some(dir) => dir.canonicalize().with_context(|| format!("no submission at {}", dir.display()))?,
+        Some(dir) => {
+            dir.canonicalize().with_context(|| format!("no submission at {}", dir.display()))?
+        }
         None => course_root.clone(),
     };
     let request = engine::Request {
@@ -56,8 +58,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     print!("{}", report.table());
     if let Some(path) = args.json {
         let text = serde_json::to_string_pretty(&report.json())?;
-        std::fs::write(&path, text + "\n").with_context(|| format!("cannot write {}", path.display()))?;
+        std::fs::write(&path, text + "\n")
+            .with_context(|| format!("cannot write {}", path.display()))?;
         println!("\nwrote {}", path.display());
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;

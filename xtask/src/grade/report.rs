@@ -175,6 +175,7 @@ impl Report {
     }
 
     /// A test's result, by name.
+    #[cfg(test)]
     pub fn test(&self, name: &str) -> Option<&TestResult> {
         self.tests.iter().find(|t| t.name == name)
     }
@@ -182,16 +183,19 @@ impl Report {
     /// The score table, then every test that lost points and why.
     pub fn table(&self) -> String {
         let mut out = String::new();
-        let width = self.assignments.iter().map(|a| a.title.chars().count()).max().unwrap_or(0).max(10);
+        let width =
+            self.assignments.iter().map(|a| a.title.chars().count()).max().unwrap_or(0).max(10);
         let _ = writeln!(out, "Grade of {}", self.submission);
         let _ = writeln!(out);
         let _ = writeln!(out, "{:<width$}  {:>7}", "assignment", "points");
         for a in &self.assignments {
             let _ = writeln!(out, "{:<width$}  {:>7}", a.title, format!("{}/{}", a.points, a.max));
         }
-        let _ = writeln!(out, "{:<width$}  {:>7}", "total", format!("{}/{}", self.total(), self.max()));
+        let _ =
+            writeln!(out, "{:<width$}  {:>7}", "total", format!("{}/{}", self.total(), self.max()));
         if let Some(log) = &self.build_error {
-            let _ = writeln!(out, "\nThe submission does not compile with the graded suite:\n{log}");
+            let _ =
+                writeln!(out, "\nThe submission does not compile with the graded suite:\n{log}");
         }
         let lost: Vec<&TestResult> =
             self.tests.iter().filter(|t| t.outcome != Outcome::Passed).collect();
@@ -209,7 +213,8 @@ impl Report {
             }
         }
         if !self.unscored.is_empty() {
-            let _ = writeln!(out, "\nTests in the suite that the rubric neither scores nor excludes:");
+            let _ =
+                writeln!(out, "\nTests in the suite that the rubric neither scores nor excludes:");
             for name in &self.unscored {
                 let _ = writeln!(out, "  {name}");
             }

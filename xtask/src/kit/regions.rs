@@ -211,7 +211,10 @@ fn step(&mut self, w: &mut [f64], g: &[f64]) {
 
     #[test]
     fn a_region_is_found_by_its_marker_lines() {
-        assert_eq!(find(CODE).unwrap(), [Region { name: "solution_step".into(), start: 2, end: 8 }]);
+        assert_eq!(
+            find(CODE).unwrap(),
+            [Region { name: "solution_step".into(), start: 2, end: 8 }]
+        );
     }
 
     #[test]
@@ -248,7 +251,10 @@ fn step(&mut self, w: &mut [f64], g: &[f64]) {
     #[test]
     fn unclosed_and_nested_regions_are_errors() {
         let unclosed = "// ANCHOR: solution_a\nx\n";
-        assert_eq!(find(unclosed).unwrap_err().to_string(), "line 1: region `solution_a` is never closed");
+        assert_eq!(
+            find(unclosed).unwrap_err().to_string(),
+            "line 1: region `solution_a` is never closed"
+        );
         let nested = "// ANCHOR: solution_a\n// ANCHOR: solution_b\n// ANCHOR_END: solution_b\n// ANCHOR_END: solution_a\n";
         assert!(find(nested).unwrap_err().to_string().contains("opens inside region `solution_a`"));
     }
@@ -257,12 +263,18 @@ fn step(&mut self, w: &mut [f64], g: &[f64]) {
     fn an_edit_changes_only_text_inside_its_region_and_must_match_once() {
         let wrong = edit(CODE, "solution_step", "*w -= ", "*w += ").unwrap();
         assert_eq!(wrong, CODE.replace("*w -= ", "*w += "));
-        assert!(edit(CODE, "solution_step", "check(w, g)", "").unwrap_err().to_string().contains("0 times"));
+        assert!(
+            edit(CODE, "solution_step", "check(w, g)", "")
+                .unwrap_err()
+                .to_string()
+                .contains("0 times")
+        );
     }
 
     #[test]
     fn the_unit_test_module_at_the_end_is_stripped() {
-        let code = "pub fn f() {}\n\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn t() {\n    }\n}\n";
+        let code =
+            "pub fn f() {}\n\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn t() {\n    }\n}\n";
         assert_eq!(strip_unit_tests(code), "pub fn f() {}\n");
     }
 

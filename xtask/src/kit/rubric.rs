@@ -148,7 +148,9 @@ impl Rubric {
     pub fn scored_tests(&self) -> Vec<(&str, &str, u32)> {
         self.assignments
             .iter()
-            .flat_map(|a| a.tests.iter().map(move |(name, &points)| (name.as_str(), a.id.as_str(), points)))
+            .flat_map(|a| {
+                a.tests.iter().map(move |(name, &points)| (name.as_str(), a.id.as_str(), points))
+            })
             .collect()
     }
 
@@ -158,6 +160,7 @@ impl Rubric {
     }
 
     /// The total of all points.
+    #[cfg(test)]
     pub fn max_points(&self) -> u32 {
         self.assignments.iter().flat_map(|a| a.tests.values()).sum()
     }
@@ -190,7 +193,9 @@ impl Rubric {
 fn check_test_name(name: &str) -> anyhow::Result<()> {
     match name.split_once("::") {
         Some((target, path)) if !target.is_empty() && !path.is_empty() => Ok(()),
-        _ => bail!("test `{name}` must be named `TARGET::PATH` (e.g. `adagrad::a_zero_gradient_gives_a_zero_step`)"),
+        _ => bail!(
+            "test `{name}` must be named `TARGET::PATH` (e.g. `adagrad::a_zero_gradient_gives_a_zero_step`)"
+        ),
     }
 }
 
@@ -239,7 +244,9 @@ mod tests {
     #[test]
     fn a_test_name_without_its_target_is_an_error() {
         let rubric: Rubric = toml::from_str(&SMALL.replace("\"t::b\"", "\"b\"")).unwrap();
-        assert!(rubric.validate().unwrap_err().to_string().contains("must be named `TARGET::PATH`"));
+        assert!(
+            rubric.validate().unwrap_err().to_string().contains("must be named `TARGET::PATH`")
+        );
     }
 
     #[test]
@@ -253,7 +260,8 @@ mod tests {
         rubric.merge(extra).unwrap();
         assert_eq!(rubric.max_points(), 10);
         let untitled: ExtraRubric =
-            toml::from_str("[[assignment]]\nid = \"other\"\ntests = { \"hidden::z\" = 1 }\n").unwrap();
+            toml::from_str("[[assignment]]\nid = \"other\"\ntests = { \"hidden::z\" = 1 }\n")
+                .unwrap();
         assert!(rubric.merge(untitled).unwrap_err().to_string().contains("needs a `title`"));
     }
 }

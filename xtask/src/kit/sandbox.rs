@@ -59,7 +59,9 @@ pub fn files_under(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(folder) = stack.pop() {
-        for entry in fs::read_dir(&folder).with_context(|| format!("cannot read {}", folder.display()))? {
+        for entry in
+            fs::read_dir(&folder).with_context(|| format!("cannot read {}", folder.display()))?
+        {
             let entry = entry?;
             let kind = entry.file_type()?;
             if kind.is_dir() {
@@ -87,7 +89,8 @@ pub fn touch_tree(dir: &Path) -> anyhow::Result<()> {
 /// The workspace manifest `text` with its members replaced by `members` and its
 /// `default-members` dropped (all members are then the default).
 pub fn rewrite_members(text: &str, members: &[String]) -> anyhow::Result<String> {
-    let mut manifest: toml::Table = toml::from_str(text).context("cannot parse the workspace Cargo.toml")?;
+    let mut manifest: toml::Table =
+        toml::from_str(text).context("cannot parse the workspace Cargo.toml")?;
     let workspace = manifest
         .get_mut("workspace")
         .and_then(|w| w.as_table_mut())
@@ -110,8 +113,13 @@ pub fn kit_target_dir(course_root: &Path) -> PathBuf {
 }
 
 /// An exclusive hold on a kit target folder, released when dropped.
+///
+/// A lock file created with `create_new` and holding the owner's process id
+/// (`File::lock` would need Rust 1.89; the workspace supports 1.88). A lock left
+/// by a process that no longer runs (checked in `/proc`), or older than an hour
+/// where there is no `/proc`, is stale and taken over.
 pub struct TargetLock {
-    _file: File,
+    path: PathBuf,
     /// The target folder it guards.
     pub dir: PathBuf,
 }
@@ -120,10 +128,58 @@ impl TargetLock {
     /// Waits for, and takes, the lock on `dir`.
     pub fn acquire(dir: &Path) -> anyhow::Result<Self> {
         fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        let file = File::create(dir.join("kit.lock"))?;
-        file.lock().with_context(|| format!("cannot lock {}", dir.display()))?;
-        Ok(Self { _file: file, dir: dir.to_path_buf() })
+        let path = dir.join("kit.lock");
+        let mut waited = Duration::ZERO;
+        loop {
+            match File::options().write(true).create_new(true).open(&path) {
+                Ok(mut file) => {
+                    use std::io::Write as _;
+                    write!(file, "{}", std::process::id())?;
+                    return Ok(Self { path, dir: dir.to_path_buf() });
+                }
+                Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
+                    if lock_is_stale(&path) {
+                        fs::remove_file(&path).ok();
+                        continue;
+                    }
+                    if waited == Duration::from_secs(5) {
+                        eprintln!(
+                            "waiting for another build in {} (lock {})",
+                            dir.display(),
+                            path.display()
+                        );
+                    }
+                    std::thread::sleep(Duration::from_millis(100));
+                    waited += Duration::from_millis(100);
+                }
+                Err(error) => {
+                    return Err(error).with_context(|| format!("cannot create {}", path.display()));
+                }
+            }
+        }
     }
+}
+
+impl Drop for TargetLock {
+    fn drop(&mut self) {
+        fs::remove_file(&self.path).ok();
+    }
+}
+
+/// True if the process that wrote the lock file no longer runs.
+fn lock_is_stale(path: &Path) -> bool {
+    let Ok(owner) = fs::read_to_string(path) else { return false };
+    let age = fs::metadata(path).and_then(|m| m.modified()).ok().and_then(|t| t.elapsed().ok());
+    let older_than = |seconds| age.is_some_and(|age| age > Duration::from_secs(seconds));
+    let owner = owner.trim();
+    if owner.is_empty() {
+        // Being written right now, or left empty by a crash.
+        return older_than(10);
+    }
+    if Path::new("/proc/self").exists() {
+        return !Path::new("/proc").join(owner).exists();
+    }
+    older_than(3600)
 }
 
 /// A `cargo` command run in `workspace` and building into `lock`'s folder.
@@ -210,6 +266,19 @@ mod tests {
             run_with_limit(Command::new("sleep").arg("30"), Duration::from_millis(200)).unwrap();
         assert!(finished.timed_out);
         assert!(finished.elapsed < Duration::from_secs(10));
+    }
+
+    #[test]
+    fn a_lock_left_by_a_dead_process_is_taken_over_and_a_live_one_is_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kit.lock");
+        fs::write(&path, "999999999").unwrap();
+        assert!(lock_is_stale(&path));
+        let lock = TargetLock::acquire(dir.path()).unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), std::process::id().to_string());
+        assert!(!lock_is_stale(&path));
+        drop(lock);
+        assert!(!path.exists());
     }
 
     #[test]
