@@ -1,11 +1,10 @@
 //! The book build on small fixture books in a temporary folder, and the include
 //! check on the real book.
 
-use std::path::Path;
-
 use super::*;
 
-/// The real `book.toml`, so the fixtures are built exactly as the course is.
+/// The real `book.toml` (and `theme/`, below), so the fixtures are built exactly
+/// as the course is.
 fn real_book_toml() -> String {
     std::fs::read_to_string(crate::workspace_root().join("book/book.toml")).unwrap()
 }
@@ -26,6 +25,13 @@ fn fixture(chapter: &str, code: &str) -> tempfile::TempDir {
     std::fs::create_dir_all(&src).unwrap();
     std::fs::create_dir_all(dir.path().join("code")).unwrap();
     std::fs::write(dir.path().join("book/book.toml"), real_book_toml()).unwrap();
+    let theme = crate::workspace_root().join("book/theme");
+    std::fs::create_dir_all(dir.path().join("book/theme")).unwrap();
+    for entry in std::fs::read_dir(theme).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.path().join("book/theme").join(path.file_name().unwrap()))
+            .unwrap();
+    }
     std::fs::write(src.join("SUMMARY.md"), "# Summary\n\n[The update](chapter.md)\n").unwrap();
     std::fs::write(src.join("chapter.md"), chapter).unwrap();
     std::fs::write(dir.path().join("code/lib.rs"), code).unwrap();
@@ -46,7 +52,7 @@ const GOOD: &str = "# The update\n\nThe step $w \\leftarrow w - \\eta g$ is\n\n\
 #[test]
 fn a_good_book_builds_with_its_code_included_and_its_math_rendered() {
     let dir = fixture(GOOD, CODE);
-    let out = build(&dir.path().join("book")).unwrap();
+    let out = build(&dir.path().join("book")).unwrap_or_else(|e| panic!("{e:#}"));
     let page = std::fs::read_to_string(out.join("chapter.html")).unwrap();
     assert!(page.contains("*w -= 0.1 * g;") || page.contains("0.1 * g"), "code included");
     assert!(!page.contains("ANCHOR"), "marker lines are dropped");
@@ -54,7 +60,7 @@ fn a_good_book_builds_with_its_code_included_and_its_math_rendered() {
     assert!(page.contains("katex-display"), "display math rendered");
     assert!(!page.contains("\\leftarrow"), "no raw TeX left");
     assert!(page.contains("{{#include nowhere.rs}}"), "escaped directive shown as text");
-    assert!(page.contains("katex/katex.min.css") || !page.is_empty());
+    assert!(page.contains("href=\"katex/katex.min.css\""), "vendored KaTeX stylesheet linked");
 }
 
 #[test]
@@ -127,16 +133,66 @@ fn every_include_of_the_course_book_finds_its_file_and_anchors() {
     assert!(broken.is_empty(), "broken includes:\n{}", list.join("\n"));
 }
 
+/// The settings a row of the libraries chapter's table states:
+/// (γ or None for Adagrad, ε, ε inside the root, initial G).
+type Settings = (Option<f64>, f64, bool, f64);
+
+/// The settings of the preset a table row names, e.g. `RmsPropConfig::pytorch(lr)`.
+fn preset_settings(call: &str) -> Settings {
+    use adagrad::{AdagradConfig, EpsilonPlacement};
+    use rmsprop::RmsPropConfig;
+    let inside = |p: EpsilonPlacement| p == EpsilonPlacement::InsideRoot;
+    let adagrad =
+        |c: AdagradConfig| (None, c.epsilon, inside(c.epsilon_placement), c.initial_accumulator);
+    let rmsprop = |c: RmsPropConfig| {
+        (Some(c.decay), c.epsilon, inside(c.epsilon_placement), c.initial_accumulator)
+    };
+    match call {
+        "`AdagradConfig::new`" => adagrad(AdagradConfig::new(0.1)),
+        "`AdagradConfig::pytorch`" => adagrad(AdagradConfig::pytorch(0.1)),
+        "`AdagradConfig::keras`" => adagrad(AdagradConfig::keras(0.1)),
+        "`AdagradConfig::optax`" => adagrad(AdagradConfig::optax(0.1)),
+        "`RmsPropConfig::new`" => rmsprop(RmsPropConfig::new(0.1)),
+        "`RmsPropConfig::pytorch`" => rmsprop(RmsPropConfig::pytorch(0.1)),
+        "`RmsPropConfig::keras`" => rmsprop(RmsPropConfig::keras(0.1)),
+        "`RmsPropConfig::optax`" => rmsprop(RmsPropConfig::optax(0.1)),
+        other => panic!("the table names an unknown preset {other}"),
+    }
+}
+
 #[test]
-fn the_course_book_includes_code_from_the_crates() {
-    let summary = std::fs::read_to_string(crate::workspace_root().join("book/src/SUMMARY.md"));
-    assert!(summary.is_ok());
-    let root = crate::workspace_root().join("book/src");
-    let includes = ["gradient-descent.md", "adagrad.md", "rmsprop.md"]
-        .iter()
-        .map(|c| std::fs::read_to_string(root.join(c)).unwrap())
-        .filter(|text| text.contains("{{#include ../../crates/"))
-        .count();
-    assert_eq!(includes, 3);
-    assert!(Path::new(&root).is_dir());
+fn the_libraries_table_states_what_each_preset_sets() {
+    let path = crate::workspace_root().join("book/src/libraries.md");
+    let chapter = std::fs::read_to_string(path).unwrap();
+    let rows: Vec<Vec<&str>> = chapter
+        .lines()
+        .filter(|line| line.starts_with("| ") && line.contains("Config::"))
+        .map(|line| line.trim_matches('|').split('|').map(str::trim).collect())
+        .collect();
+    assert_eq!(rows.len(), 8, "four Adagrad and four RMSprop rows");
+    for row in rows {
+        let [_, call, gamma, epsilon, placement, initial] = row[..] else {
+            panic!("a row of six cells: {row:?}");
+        };
+        let stated: Settings = (
+            (gamma != "—").then(|| gamma.parse().unwrap()),
+            // ε is written as math, `$10^{-8}$`, so that it does not wrap.
+            epsilon
+                .strip_prefix("$10^{")
+                .and_then(|e| e.strip_suffix("}$"))
+                .map(|exponent| format!("1e{exponent}"))
+                .unwrap_or_else(|| panic!("ε as $10^{{-N}}$, got {epsilon}"))
+                .parse()
+                .unwrap(),
+            match placement {
+                "inside" => true,
+                "outside" => false,
+                other => panic!("placement {other}"),
+            },
+            initial.parse().unwrap(),
+        );
+        // Exact comparison: the table and the presets write the same decimal
+        // literals, which parse to the same f64.
+        assert_eq!(stated, preset_settings(call), "the row of {call}");
+    }
 }
