@@ -73,6 +73,7 @@ pub fn init_tracing() {
     // A second call (in tests) finds a subscriber already set: that is fine.
     let _ = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_env_filter(filter)
         .with_target(false)
         .without_time()
