@@ -38,11 +38,11 @@ const MAX_DEPTH: usize = 10;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
     /// The file cannot be read.
-    MissingFile { reason: String },
+    UnreadableFile { reason: String },
     /// No line of the file has `ANCHOR: name`.
-    MissingAnchor { anchor: String },
+    NoAnchor { anchor: String },
     /// `ANCHOR: name` is there but no later line has `ANCHOR_END: name`.
-    MissingAnchorEnd { anchor: String },
+    UnclosedAnchor { anchor: String },
 }
 
 /// One broken include, located in the book.
@@ -71,11 +71,11 @@ impl fmt::Display for BrokenInclude {
         )?;
         let file = self.file.display();
         match &self.problem {
-            Problem::MissingFile { reason } => write!(f, "cannot read file {file}: {reason}"),
-            Problem::MissingAnchor { anchor } => {
+            Problem::UnreadableFile { reason } => write!(f, "cannot read file {file}: {reason}"),
+            Problem::NoAnchor { anchor } => {
                 write!(f, "file {file} has no line with `ANCHOR: {anchor}`")
             }
-            Problem::MissingAnchorEnd { anchor } => write!(
+            Problem::UnclosedAnchor { anchor } => write!(
                 f,
                 "file {file} opens anchor `{anchor}` but has no later line with \
                  `ANCHOR_END: {anchor}`"
@@ -150,7 +150,7 @@ fn check_text(
 /// Line ranges are returned whole: they cannot be broken by a renamed anchor.
 pub fn select(file: &Path, selector: Option<&str>) -> Result<String, Problem> {
     let contents = std::fs::read_to_string(file)
-        .map_err(|error| Problem::MissingFile { reason: error.to_string() })?;
+        .map_err(|error| Problem::UnreadableFile { reason: error.to_string() })?;
     match selector.and_then(anchor_name) {
         Some(anchor) => anchored_lines(&contents, anchor),
         None => Ok(contents),
@@ -173,7 +173,7 @@ fn anchored_lines(contents: &str, anchor: &str) -> Result<String, Problem> {
     let opened =
         lines.by_ref().any(|line| ANCHOR_START.captures(line).is_some_and(|c| &c[1] == anchor));
     if !opened {
-        return Err(Problem::MissingAnchor { anchor: anchor.to_owned() });
+        return Err(Problem::NoAnchor { anchor: anchor.to_owned() });
     }
     let mut retained = Vec::new();
     for line in lines {
@@ -184,7 +184,7 @@ fn anchored_lines(contents: &str, anchor: &str) -> Result<String, Problem> {
             None => retained.push(line),
         }
     }
-    Err(Problem::MissingAnchorEnd { anchor: anchor.to_owned() })
+    Err(Problem::UnclosedAnchor { anchor: anchor.to_owned() })
 }
 
 /// `a/b/../c` as `a/c`, for readable messages (no file system access).
@@ -223,16 +223,16 @@ mod tests {
 
     #[test]
     fn an_anchor_without_its_start_or_end_is_reported_as_such() {
-        let missing = Problem::MissingAnchor { anchor: "nowhere".to_owned() };
+        let missing = Problem::NoAnchor { anchor: "nowhere".to_owned() };
         assert_eq!(anchored_lines(SOURCE, "nowhere"), Err(missing));
-        let unclosed = Problem::MissingAnchorEnd { anchor: "open".to_owned() };
+        let unclosed = Problem::UnclosedAnchor { anchor: "open".to_owned() };
         assert_eq!(anchored_lines(SOURCE, "open"), Err(unclosed));
     }
 
     #[test]
     fn an_anchor_name_that_is_a_prefix_of_another_does_not_match_it() {
         let source = "// ANCHOR: stepping\nx\n// ANCHOR_END: stepping\n";
-        assert!(matches!(anchored_lines(source, "step"), Err(Problem::MissingAnchor { .. })));
+        assert!(matches!(anchored_lines(source, "step"), Err(Problem::NoAnchor { .. })));
     }
 
     #[test]
