@@ -34,12 +34,12 @@ pub fn rates() -> Result<String> {
         Entry::new(format!("{gd_name}: one rate for both"), GD, Mark::Dashed),
     ];
     let title = format!("{} on the ellipse from (−5, −2)", trace.optimizer);
-    let axes = Axes::new((0.0, steps as f64), (0.0, 0.45), "step t", "η / √(G_j + ε)").ticks(10, 9);
+    let axes = Axes::new((0.0, steps as f64), (0.0, 0.45), "step t", "η / √(Gⱼ + ε)").ticks(10, 9);
     svg(330, |root| {
         let mut panel = Panel::new(root, Some(&title), &legend, axes)?;
         panel.line(&[(0.0, eta), (steps as f64, eta)], Stroke::dashed(GD))?;
-        panel.run(&rate(0), Stroke::solid(ADAGRAD), None)?;
-        panel.run(&rate(1), Stroke::solid(PURPLE), None)?;
+        panel.line(&rate(0), Stroke::solid(ADAGRAD))?;
+        panel.line(&rate(1), Stroke::solid(PURPLE))?;
         Ok(())
     })
 }
@@ -112,15 +112,22 @@ pub fn stall() -> Result<String> {
         let title = "Adagrad's rate falls like 1/√t; RMSprop's rises as the gradient shrinks";
         let mut panel = Panel::new(&top, Some(title), &rate_legend, rate_axes)?;
         panel.line(&reference, Stroke::dashed(MUTED))?;
-        panel.run(&shallow_rate(&adagrad), Stroke::solid(ADAGRAD), None)?;
-        panel.run(&shallow_rate(&rmsprop), Stroke::solid(RMSPROP), None)?;
+        panel.line(&shallow_rate(&adagrad), Stroke::solid(ADAGRAD))?;
+        panel.line(&shallow_rate(&rmsprop), Stroke::solid(RMSPROP))?;
         let title = format!("The loss on the ellipse: Adagrad stops short after {steps} steps");
         let mut panel = Panel::new(&bottom, Some(&title), &loss_legend, loss_axes)?;
-        panel.run(&excess_losses(&adagrad, least), Stroke::solid(ADAGRAD), None)?;
-        panel.run(&excess_losses(&rmsprop, least), Stroke::solid(RMSPROP), None)?;
-        let last = adagrad.losses.last().copied().unwrap_or(f64::NAN);
-        let note = format!("J = {last:.2} after {steps} steps");
-        panel.text((steps as f64, last), (-4, -10), &note, font(TEXT_PX).color(&ADAGRAD), (HPos::Right, VPos::Bottom))?;
+        panel.line(&excess_losses(&adagrad, least), Stroke::solid(ADAGRAD))?;
+        panel.line(&excess_losses(&rmsprop, least), Stroke::solid(RMSPROP))?;
+        if let Some(&last) = rmsprop.losses.last() {
+            let note = "RMSprop hovers: its steps stay about η long";
+            let style = font(TEXT_PX).color(&RMSPROP);
+            panel.text((steps as f64, last), (-4, -8), note, style, (HPos::Right, VPos::Bottom))?;
+        }
+        if let Some(&last) = adagrad.losses.last() {
+            let note = format!("J = {last:.2} after {steps} steps");
+            let style = font(TEXT_PX).color(&ADAGRAD);
+            panel.text((steps as f64, last), (-4, -10), &note, style, (HPos::Right, VPos::Bottom))?;
+        }
         Ok(())
     })
 }

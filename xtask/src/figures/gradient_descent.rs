@@ -8,8 +8,8 @@ use objectives::{DiagonalQuadratic, Objective};
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::plot::{
-    ADAGRAD, Axes, CONTOUR, Entry, GD, INK, MUTED, Mark, ORANGE, PURPLE, Panel, RIGHT_MARGIN, Stroke, TEXT_PX, WIDTH,
-    bold, equal_aspect_height, font, header_height, svg,
+    Axes, CONTOUR, Entry, GD, INK, MUTED, Mark, ORANGE, PURPLE, Panel, RIGHT_MARGIN, Stroke, TEXT_PX, WIDTH,
+    bold, equal_aspect_height, font, header_height, number, svg,
 };
 use super::{excess_losses, least_value, path};
 
@@ -89,23 +89,31 @@ pub fn learning_rates() -> Result<String> {
         let panels = top.split_evenly((1, 3));
         for (area, (trace, _, eta, color, verdict)) in panels.iter().zip(&traces) {
             let factor = 1.0 - eta * curvature;
-            let title = format!("η = {eta}: {verdict}");
+            let title = format!("η = {eta}: w ← {}·w", number(factor));
             let axes = Axes::new((-7.0, 7.0), (0.0, 12.0), "w", "J(w)").no_grid().ticks(5, 4).y_label_area(44);
             let mut panel = Panel::new(area, Some(&title), &[], axes)?;
             let curve: Vec<(f64, f64)> =
                 (0..=280).map(|k| -7.0 + 0.05 * f64::from(k)).map(|w| (w, parabola.value(&[w]))).collect();
             panel.line(&curve, Stroke::solid(CONTOUR))?;
             let points: Vec<(f64, f64)> = trace.iterates.iter().zip(&trace.losses).map(|(w, j)| (w[0], *j)).collect();
-            let note = (factor.abs() > 1.0).then_some("diverges");
-            panel.run(&points, Stroke::solid(*color), note)?;
+            // |1 − ηλ| > 1: each step multiplies the distance to the minimum.
+            if factor.abs() > 1.0 {
+                panel.run(&points, Stroke::solid(*color), None)?;
+            } else {
+                panel.line(&points, Stroke::solid(*color))?;
+            }
             panel.dots(&points, *color, 3)?;
-            let rule = format!("w ← {}·w", super::plot::number(factor));
-            panel.text((0.0, 12.0), (0, 6), &rule, font(TEXT_PX), (HPos::Center, VPos::Top))?;
+            let style = bold(TEXT_PX).color(color);
+            panel.text((-7.0, 0.0), (6, -4), verdict, style, (HPos::Left, VPos::Bottom))?;
         }
         let mut panel = Panel::new(&bottom, Some("The loss against the step (log scale)"), &legend, loss_axes)?;
         for (trace, _, eta, color, _) in &traces {
-            let note = ((1.0 - eta * curvature).abs() > 1.0).then_some("diverges");
-            panel.run(&excess_losses(trace, least), Stroke::solid(*color), note)?;
+            let losses = excess_losses(trace, least);
+            if (1.0 - eta * curvature).abs() > 1.0 {
+                panel.run(&losses, Stroke::solid(*color), Some("diverges"))?;
+            } else {
+                panel.line(&losses, Stroke::solid(*color))?;
+            }
         }
         Ok(())
     })
@@ -133,10 +141,10 @@ pub fn ellipse() -> Result<String> {
         panel.dots(&points, GD, 3)?;
         panel.text(points[0], (-8, 0), "w₀", bold(TEXT_PX), (HPos::Right, VPos::Center))?;
         let notes = [
-            (format!("steep w₂ (λ = {steep}): × (1 − ηλ) = {} per step, a zig-zag", super::plot::number(1.0 - eta * steep)), GD),
-            (format!("shallow w₁ (λ = {shallow}): × (1 − ηλ) = {} per step, a crawl", super::plot::number(1.0 - eta * shallow)), ADAGRAD),
+            format!("steep w₂ (λ = {steep}): × (1 − ηλ) = {} per step, a zig-zag", number(1.0 - eta * steep)),
+            format!("shallow w₁ (λ = {shallow}): × (1 − ηλ) = {} per step, a crawl", number(1.0 - eta * shallow)),
         ];
-        for (k, (note, _)) in notes.iter().enumerate() {
+        for (k, note) in notes.iter().enumerate() {
             let offset = (-8, 8 + 20 * k as i32);
             panel.text((2.0, 2.5), offset, note, font(TEXT_PX), (HPos::Right, VPos::Top))?;
         }

@@ -3,13 +3,16 @@
 
 use adagrad::Adagrad;
 use anyhow::Result;
-use gd::{GradientDescent, Optimizer, Stop, minimize};
+use gd::{GradientDescent, Optimizer, Stop, StopReason, minimize};
 use objectives::{DiagonalQuadratic, LinearRegression, Objective, Quadratic, Rosenbrock};
-use plotters::style::text_anchor::{HPos, VPos};
+use plotters::element::Text;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use rmsprop::RmsProp;
 
 use super::gradient_descent::ELLIPSE_START;
-use super::plot::{ADAGRAD, Axes, Entry, GD, MUTED, Mark, Panel, RMSPROP, Stroke, TEXT_PX, font, svg};
+use super::plot::{
+    ADAGRAD, Axes, Entry, GD, MUTED, Mark, Panel, RMSPROP, Stroke, TEXT_PX, draw_entry, font, power_of_ten, svg,
+};
 use super::rmsprop::ROSENBROCK_START;
 use super::{excess_losses, least_value};
 
@@ -33,10 +36,14 @@ fn problems() -> Vec<Problem> {
     ]
 }
 
+/// The bottom of every panel: J − J* below it is at the level of rounding for
+/// objectives whose J* is of order 1 (an ulp of 0.5 is about 10⁻¹⁶).
+const FLOOR: f64 = 1e-12;
+
 /// J(wₜ) − J* against t for GD, Adagrad and RMSprop on each objective.
 pub fn loss_curves() -> Result<String> {
     let problems = problems();
-    let (cell_width, cell_height) = (360, 250);
+    let cell_height = 260;
     let rows = problems.len().div_ceil(2) as u32;
     svg(rows * cell_height, |root| {
         let cells = root.split_evenly((rows as usize, 2));
@@ -48,38 +55,44 @@ pub fn loss_curves() -> Result<String> {
                 (Box::new(Adagrad::new(problem.etas[1], objective.dimension())?), ADAGRAD),
                 (Box::new(RmsProp::new(problem.etas[2], objective.dimension())?), RMSPROP),
             ];
-            let title = format!("{}, η = {} / {} / {}", objective.name(), problem.etas[0], problem.etas[1], problem.etas[2]);
-            let axes = Axes::new((0.0, problem.steps as f64), (1e-16, 1e2), "step t", "J(wₜ) − J*")
+            let [a, b, c] = problem.etas;
+            let title = format!("{}, η = {a} / {b} / {c}", objective.name());
+            let axes = Axes::new((0.0, problem.steps as f64), (FLOOR, 1e3), "step t", "J(wₜ) − J*")
                 .log_y()
-                .ticks(5, 5)
-                .y_label_area(58);
+                .ticks(5, 6)
+                .y_label_area(68);
             let mut panel = Panel::new(cell, Some(&title), &[], axes)?;
             for (optimizer, color) in &mut optimizers {
                 let trace = minimize(objective, optimizer.as_mut(), &problem.start, Stop::after(problem.steps));
-                panel.run(&excess_losses(&trace, least), Stroke::solid(*color), None)?;
+                let losses = excess_losses(&trace, least);
+                let stroke = Stroke::solid(*color);
+                match trace.stop {
+                    StopReason::Diverged { .. } => panel.run(&losses, stroke, Some("diverges"))?,
+                    _ => panel.line(&losses, stroke)?,
+                }
             }
         }
         if let Some(cell) = cells.get(problems.len()) {
             let legend = [
                 Entry::new("gradient descent", GD, Mark::Line),
                 Entry::new("Adagrad", ADAGRAD, Mark::Line),
-                Entry::new("RMSprop (γ = 0.9)", RMSPROP, Mark::Line),
+                Entry::new("RMSprop, γ = 0.9", RMSPROP, Mark::Line),
             ];
-            let _ = (cell_width, &legend);
+            for (k, entry) in legend.iter().enumerate() {
+                let y = 60 + 26 * k as i32;
+                draw_entry(cell, (24, y), entry)?;
+            }
+            let floor = power_of_ten(FLOOR.log10().round() as i32);
             let lines = [
-                "η is given in that order in each title.",
-                "A line that reaches the bottom edge has fallen",
-                "below 10⁻¹⁶, or to exactly J*: a log axis has",
-                "no place for 0, so it leaves the frame there.",
+                "η in each title: GD / Adagrad / RMSprop.".to_owned(),
+                format!("J − J* below {floor} is rounding noise;"),
+                "a line that falls through the bottom".to_owned(),
+                "edge has reached it (a log axis has no 0).".to_owned(),
             ];
             for (k, line) in lines.iter().enumerate() {
-                cell.draw(&plotters::element::Text::new(
-                    line.to_string(),
-                    (24, 110 + 20 * k as i32),
-                    font(TEXT_PX).color(&MUTED),
-                ))?;
+                let style = font(TEXT_PX).color(&MUTED).pos(Pos::new(HPos::Left, VPos::Center));
+                cell.draw(&Text::new(line.clone(), (24, 160 + 20 * k as i32), style))?;
             }
-            let _ = (HPos::Left, VPos::Top);
         }
         Ok(())
     })

@@ -39,8 +39,6 @@ pub const RMSPROP: RGBColor = RGBColor(0, 158, 115);
 pub const ORANGE: RGBColor = RGBColor(230, 159, 0);
 /// A fifth colour (reddish purple).
 pub const PURPLE: RGBColor = RGBColor(204, 121, 167);
-/// A sixth colour (sky blue).
-pub const SKY: RGBColor = RGBColor(86, 180, 233);
 /// Text and axes.
 pub const INK: RGBColor = RGBColor(34, 34, 34);
 /// Reference lines and secondary notes.
@@ -305,6 +303,14 @@ fn draw_sample(area: &Area, (x, y): (i32, i32), color: RGBColor, mark: Mark) -> 
     Ok(())
 }
 
+/// Draws a legend entry with its sample starting at `at` (the middle of its row).
+pub fn draw_entry(area: &Area, at: (i32, i32), entry: &Entry) -> Result<()> {
+    draw_sample(area, at, entry.color, entry.mark)?;
+    let style = font(TEXT_PX).pos(Pos::new(HPos::Left, VPos::Center));
+    area.draw(&Text::new(entry.label.clone(), (at.0 + SAMPLE_WIDTH + 6, at.1), style))?;
+    Ok(())
+}
+
 /// A chart with its frame, ready for lines that are cut at the frame.
 pub struct Panel<'a, 'b> {
     /// The plotters chart, in chart coordinates.
@@ -352,15 +358,15 @@ impl<'a, 'b> Panel<'a, 'b> {
         let left = axes.y_label_area as i32;
         let mut y = 4;
         if let Some(title) = title {
-            area.draw(&Text::new(title.to_owned(), (left, y), bold(TITLE_PX)))?;
+            // Aligned with the plot in a full-width panel; in a grid of narrow
+            // panels every title starts at the panel's edge, where it has room.
+            let narrow = width < WIDTH || text_width(title, TITLE_PX) > plot_width;
+            let x = if narrow { 8 } else { left };
+            area.draw(&Text::new(title.to_owned(), (x, y), bold(TITLE_PX)))?;
             y += TITLE_HEIGHT as i32;
         }
         for (entry, (x, row)) in legend.iter().zip(legend_layout(legend, plot_width)) {
-            let middle = y + row as i32 * LEGEND_ROW as i32 + 8;
-            draw_sample(area, (left + x, middle), entry.color, entry.mark)?;
-            let text_at = (left + x + SAMPLE_WIDTH + 6, middle);
-            let style = font(TEXT_PX).pos(Pos::new(HPos::Left, VPos::Center));
-            area.draw(&Text::new(entry.label.clone(), text_at, style))?;
+            draw_entry(area, (left + x, y + row as i32 * LEGEND_ROW as i32 + 8), entry)?;
         }
         let frame = axes.frame();
         let mut chart = ChartBuilder::on(area)
@@ -431,8 +437,8 @@ impl<'a, 'b> Panel<'a, 'b> {
         self.draw_cut(data, stroke, false, None)
     }
 
-    /// Draws a run's polyline `data` cut at the frame, with an arrowhead wherever it
-    /// leaves; `exit_note` (such as "diverges") is written where it leaves for good.
+    /// Draws a run's polyline `data` cut at the frame, with an arrowhead where it
+    /// leaves the frame for good and `exit_note` (such as "diverges") beside it.
     pub fn run(&mut self, data: &[(f64, f64)], stroke: Stroke, exit_note: Option<&str>) -> Result<()> {
         self.draw_cut(data, stroke, true, exit_note)
     }
@@ -448,15 +454,16 @@ impl<'a, 'b> Panel<'a, 'b> {
             } else {
                 self.chart.draw_series(LineSeries::new(thinned, style))?;
             }
-            if let Some(exit) = piece.exit.filter(|_| mark_exits) {
+            // Only the exit of the last piece is marked: the line leaves for good
+            // there. A line that comes back shows its gap by itself.
+            let last = k + 1 == pieces.len();
+            if let Some(exit) = piece.exit.filter(|_| mark_exits && last) {
                 let tip = self.pixel(exit.at);
                 let (sx, sy) = self.pixels_per_unit();
                 let direction = (exit.direction.0 * sx, -exit.direction.1 * sy);
                 self.arrowhead(tip, direction, stroke.color)?;
-                if k + 1 == pieces.len() {
-                    if let Some(note) = exit_note {
-                        self.exit_note(tip, note, stroke.color)?;
-                    }
+                if let Some(note) = exit_note {
+                    self.exit_note(tip, note, stroke.color)?;
                 }
             }
         }
@@ -472,7 +479,7 @@ impl<'a, 'b> Panel<'a, 'b> {
         let (ux, uy) = (direction.0 / length, direction.1 / length);
         let (tx, ty) = (f64::from(tip.0), f64::from(tip.1));
         let corner = |side: f64| {
-            ((tx - 12.0 * ux - side * 5.0 * uy).round() as i32, (ty - 12.0 * uy + side * 5.0 * ux).round() as i32)
+            ((tx - 11.0 * ux - side * 4.5 * uy).round() as i32, (ty - 11.0 * uy + side * 4.5 * ux).round() as i32)
         };
         self.pixels.draw(&Polygon::new(vec![tip, corner(1.0), corner(-1.0)], color.filled()))?;
         Ok(())
@@ -512,22 +519,6 @@ impl<'a, 'b> Panel<'a, 'b> {
         let style = style.pos(Pos::new(anchor.0, anchor.1));
         self.pixels.draw(&Text::new(text.to_owned(), (x + offset.0, y + offset.1), style))?;
         Ok(())
-    }
-
-    /// An arrow from the data point `from` to `to`, with its head at `to`.
-    pub fn arrow(&mut self, from: (f64, f64), to: (f64, f64), color: RGBColor, width: u32) -> Result<()> {
-        let (a, b) = (self.pixel(self.to_chart(from)), self.pixel(self.to_chart(to)));
-        let direction = (f64::from(b.0 - a.0), f64::from(b.1 - a.1));
-        let length = direction.0.hypot(direction.1);
-        // Stop the shaft where the head begins, so its tip stays sharp.
-        let shaft_end = if length > 12.0 {
-            let k = (length - 10.0) / length;
-            (a.0 + (direction.0 * k).round() as i32, a.1 + (direction.1 * k).round() as i32)
-        } else {
-            a
-        };
-        self.pixels.draw(&PathElement::new(vec![a, shaft_end], color.stroke_width(width)))?;
-        self.arrowhead(b, direction, color)
     }
 
     /// Contour lines of `f` (a function of data coordinates, on linear axes) at

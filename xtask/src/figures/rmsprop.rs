@@ -10,8 +10,8 @@ use rmsprop::{RmsProp, RmsPropConfig};
 
 use super::gradient_descent::{ELLIPSE_START, ellipse_axes, ellipse_levels};
 use super::plot::{
-    ADAGRAD, Axes, CONTOUR, Entry, GD, INK, Mark, ORANGE, PURPLE, Panel, RIGHT_MARGIN, RMSPROP, Stroke, TEXT_PX,
-    WIDTH, bold, equal_aspect_height, font, header_height, svg,
+    ADAGRAD, Axes, Entry, GD, INK, MUTED, Mark, ORANGE, PURPLE, Panel, RIGHT_MARGIN, RMSPROP, Stroke, TEXT_PX,
+    WIDTH, bold, equal_aspect_height, font, header_height, number, svg,
 };
 use super::path;
 
@@ -46,13 +46,14 @@ pub fn paths() -> Result<String> {
     let ellipse = DiagonalQuadratic::ellipse();
     let ellipse_runs = three_runs(&ellipse, &ELLIPSE_START, [0.4, 0.4, 0.05], 150)?;
     let rosenbrock = Rosenbrock::default();
-    let rosenbrock_runs = three_runs(&rosenbrock, &ROSENBROCK_START, [0.001, 0.5, 0.003], 5000)?;
+    let rosenbrock_runs = three_runs(&rosenbrock, &ROSENBROCK_START, [0.001, 0.5, 0.003], 2000)?;
     let top_axes = ellipse_axes();
     let top_legend = legend_of(&ellipse_runs);
     let plot_width = (WIDTH - top_axes.y_label_area - RIGHT_MARGIN) as i32;
     let top_height = equal_aspect_height(WIDTH, header_height(Some(""), &top_legend, plot_width), &top_axes);
     let bottom_axes = Axes::new((-2.0, 2.0), (-1.0, 3.0), "x", "y").no_grid().ticks(9, 5);
-    let bottom_legend = legend_of(&rosenbrock_runs);
+    let mut bottom_legend = legend_of(&rosenbrock_runs);
+    bottom_legend.push(Entry::new("where each run stops", INK, Mark::Path));
     let bottom_height = header_height(Some(""), &bottom_legend, plot_width) + 330;
     let minimum = rosenbrock.minimizer().map_or((1.0, 1.0), |w| (w[0], w[1]));
     svg(top_height + bottom_height, |root| {
@@ -60,17 +61,25 @@ pub fn paths() -> Result<String> {
         let mut panel = Panel::new(&top, Some("The ellipse 0.1·w₁² + 2·w₂², from (−5, −2)"), &top_legend, top_axes)?;
         panel.contours(|x, y| ellipse.value(&[x, y]), &ellipse_levels())?;
         for (trace, color) in &ellipse_runs {
-            panel.run(&path(trace), Stroke::solid(*color), None)?;
+            let points = path(trace);
+            panel.run(&points, Stroke::solid(*color), None)?;
+            panel.dots(&points, *color, 2)?;
         }
         let title = "Rosenbrock's valley (1 − x)² + 100·(y − x²)², from (−1.5, 2)";
         let mut panel = Panel::new(&bottom, Some(title), &bottom_legend, bottom_axes)?;
         let levels: Vec<f64> = (-2..=8).map(|k| 4f64.powi(k) / 4.0).collect();
         panel.contours(|x, y| rosenbrock.value(&[x, y]), &levels)?;
-        for (trace, color) in &rosenbrock_runs {
-            panel.run(&path(trace), Stroke::solid(*color), None)?;
-        }
         panel.dots(&[minimum], INK, 4)?;
-        panel.text(minimum, (8, 0), "minimum (1, 1)", font(TEXT_PX), (HPos::Left, VPos::Center))?;
+        panel.text(minimum, (8, 8), "minimum (1, 1)", font(TEXT_PX), (HPos::Left, VPos::Top))?;
+        // The runs share the valley floor: the first drawn is the widest, so each
+        // stays visible under the next; a large dot marks where each one stopped.
+        for ((trace, color), width) in rosenbrock_runs.iter().zip([7, 4, 2]) {
+            let points = path(trace);
+            panel.run(&points, Stroke::solid(*color).width(width), None)?;
+            if let Some(&end) = points.last() {
+                panel.dots(&[end], *color, 6)?;
+            }
+        }
         Ok(())
     })
 }
@@ -107,9 +116,11 @@ pub fn running_average() -> Result<String> {
         weights.push((average_weights(decay, horizon)?, decay, color));
         let mut rmsprop = RmsPropConfig::new(eta).decay(decay).build(2)?;
         let trace = minimize(&ellipse, &mut rmsprop, &ELLIPSE_START, Stop::after(150));
-        weight_legend.push(Entry::new(format!("γ = {decay}: memory 1/(1 − γ) = {}", memory(decay)), color, Mark::Line));
+        let label = format!("γ = {decay}: memory 1/(1 − γ) = {} steps", number(memory(decay)));
+        weight_legend.push(Entry::new(label, color, Mark::Line));
         runs.push((trace, color));
     }
+    weight_legend.push(Entry::new("at k = 1/(1 − γ)", MUTED, Mark::Dashed));
     let path_legend: Vec<Entry> = runs
         .iter()
         .map(|(trace, color)| Entry::new(format!("{}, {} steps", trace.optimizer, trace.steps()), *color, Mark::Line))
@@ -128,9 +139,8 @@ pub fn running_average() -> Result<String> {
         for (points, decay, color) in &weights {
             let k = memory(*decay);
             panel.line(&[(k, 1e-5), (k, 1.0)], Stroke::dashed(*color).width(1))?;
-            panel.run(points, Stroke::solid(*color), None)?;
-            let label = format!("1/(1 − γ) = {}", super::plot::number(k));
-            panel.text((k, 1.0), (6, 4), &label, font(TEXT_PX).color(color), (HPos::Left, VPos::Top))?;
+            // Weights below the frame are cut at its bottom edge: they only keep falling.
+            panel.line(points, Stroke::solid(*color))?;
         }
         let title = format!("RMSprop on the ellipse, η = {eta}, for each γ");
         let mut panel = Panel::new(&bottom, Some(&title), &path_legend, path_axes)?;
