@@ -10,8 +10,8 @@ use rmsprop::RmsProp;
 
 use super::gradient_descent::{ELLIPSE_START, ellipse_axes, ellipse_levels};
 use super::plot::{
-    ADAGRAD, Axes, CONTOUR, Entry, GD, MUTED, Mark, PURPLE, Panel, RIGHT_MARGIN, RMSPROP, Stroke, TEXT_PX, WIDTH,
-    bold, equal_aspect_height, font, header_height, svg,
+    ADAGRAD, Axes, CONTOUR, Entry, GD, MUTED, Mark, PURPLE, Panel, RIGHT_MARGIN, RMSPROP, Stroke,
+    TEXT_PX, WIDTH, bold, equal_aspect_height, font, header_height, svg,
 };
 use super::{excess_losses, least_value, path};
 
@@ -25,7 +25,12 @@ pub fn rates() -> Result<String> {
     let [shallow, steep] = [ellipse.curvatures()[0], ellipse.curvatures()[1]];
     // effective_learning_rates[t] holds the rates of step t + 1.
     let rate = |j: usize| -> Vec<(f64, f64)> {
-        trace.effective_learning_rates.iter().enumerate().map(|(t, rates)| ((t + 1) as f64, rates[j])).collect()
+        trace
+            .effective_learning_rates
+            .iter()
+            .enumerate()
+            .map(|(t, rates)| ((t + 1) as f64, rates[j]))
+            .collect()
     };
     let gd_name = GradientDescent::new(eta)?.name();
     let legend = [
@@ -50,12 +55,18 @@ pub fn versus_gd() -> Result<String> {
     let ellipse = DiagonalQuadratic::ellipse();
     let eta = 0.4;
     let steps = 60;
-    let gd = minimize(&ellipse, &mut GradientDescent::new(eta)?, &ELLIPSE_START, Stop::after(steps));
-    let adagrad = minimize(&ellipse, &mut Adagrad::new(eta, 2)?, &ELLIPSE_START, Stop::after(steps));
+    let gd =
+        minimize(&ellipse, &mut GradientDescent::new(eta)?, &ELLIPSE_START, Stop::after(steps));
+    let adagrad =
+        minimize(&ellipse, &mut Adagrad::new(eta, 2)?, &ELLIPSE_START, Stop::after(steps));
     let axes = ellipse_axes();
     let legend = [
         Entry::new(format!("{}, {} steps", gd.optimizer, gd.steps()), GD, Mark::Path),
-        Entry::new(format!("{}, {} steps", adagrad.optimizer, adagrad.steps()), ADAGRAD, Mark::Path),
+        Entry::new(
+            format!("{}, {} steps", adagrad.optimizer, adagrad.steps()),
+            ADAGRAD,
+            Mark::Path,
+        ),
         Entry::new("contours of J", CONTOUR, Mark::Line),
     ];
     let plot_width = (WIDTH - axes.y_label_area - RIGHT_MARGIN) as i32;
@@ -68,7 +79,13 @@ pub fn versus_gd() -> Result<String> {
             panel.run(&points, Stroke::solid(color), None)?;
             panel.dots(&points, color, 3)?;
         }
-        panel.text((ELLIPSE_START[0], ELLIPSE_START[1]), (-8, 0), "w₀", bold(TEXT_PX), (HPos::Right, VPos::Center))?;
+        panel.text(
+            (ELLIPSE_START[0], ELLIPSE_START[1]),
+            (-8, 0),
+            "w₀",
+            bold(TEXT_PX),
+            (HPos::Right, VPos::Center),
+        )?;
         Ok(())
     })
 }
@@ -79,12 +96,19 @@ pub fn stall() -> Result<String> {
     let ellipse = DiagonalQuadratic::ellipse();
     let eta = 0.05;
     let steps = 1000;
-    let adagrad = minimize(&ellipse, &mut Adagrad::new(eta, 2)?, &ELLIPSE_START, Stop::after(steps));
-    let rmsprop = minimize(&ellipse, &mut RmsProp::new(eta, 2)?, &ELLIPSE_START, Stop::after(steps));
+    let adagrad =
+        minimize(&ellipse, &mut Adagrad::new(eta, 2)?, &ELLIPSE_START, Stop::after(steps));
+    let rmsprop =
+        minimize(&ellipse, &mut RmsProp::new(eta, 2)?, &ELLIPSE_START, Stop::after(steps));
     let least = least_value(&ellipse)?;
     // w₁'s rate, against the step that used it.
     let shallow_rate = |trace: &gd::Trace| -> Vec<(f64, f64)> {
-        trace.effective_learning_rates.iter().enumerate().map(|(t, rates)| ((t + 1) as f64, rates[0])).collect()
+        trace
+            .effective_learning_rates
+            .iter()
+            .enumerate()
+            .map(|(t, rates)| ((t + 1) as f64, rates[0]))
+            .collect()
     };
     // Under a constant gradient g, G = t·g² after t steps and the rate is
     // η/(|g|·√t): the reference line, with g the first gradient of w₁.
@@ -102,8 +126,11 @@ pub fn stall() -> Result<String> {
         Entry::new(rmsprop.optimizer.clone(), RMSPROP, Mark::Line),
     ];
     let rate_axes =
-        Axes::new((1.0, steps as f64), (1e-3, 1e2), "step t (log scale)", "η / √(G₁ + ε)").log_x().log_y();
-    let loss_axes = Axes::new((0.0, steps as f64), (1e-4, 1e2), "step t", "J(wₜ)").log_y().ticks(10, 6);
+        Axes::new((1.0, steps as f64), (1e-3, 1e2), "step t (log scale)", "η / √(G₁ + ε)")
+            .log_x()
+            .log_y();
+    let loss_axes =
+        Axes::new((0.0, steps as f64), (1e-4, 1e2), "step t", "J(wₜ)").log_y().ticks(10, 6);
     let plot_width = (WIDTH - rate_axes.y_label_area - RIGHT_MARGIN) as i32;
     let rate_height = header_height(Some(""), &rate_legend, plot_width) + 240;
     let loss_height = header_height(Some(""), &loss_legend, plot_width) + 240;
@@ -126,7 +153,13 @@ pub fn stall() -> Result<String> {
         if let Some(&last) = adagrad.losses.last() {
             let note = format!("J = {last:.2} after {steps} steps");
             let style = font(TEXT_PX).color(&ADAGRAD);
-            panel.text((steps as f64, last), (-4, -10), &note, style, (HPos::Right, VPos::Bottom))?;
+            panel.text(
+                (steps as f64, last),
+                (-4, -10),
+                &note,
+                style,
+                (HPos::Right, VPos::Bottom),
+            )?;
         }
         Ok(())
     })

@@ -48,9 +48,12 @@ impl Frame {
         let (dx, dy) = (q.0 - p.0, q.1 - p.1);
         let (mut t0, mut t1) = (0.0f64, 1.0f64);
         // Each side as (−rate at which the segment approaches it, room left at p).
-        for (rate, room) in
-            [(-dx, p.0 - self.x.0), (dx, self.x.1 - p.0), (-dy, p.1 - self.y.0), (dy, self.y.1 - p.1)]
-        {
+        for (rate, room) in [
+            (-dx, p.0 - self.x.0),
+            (dx, self.x.1 - p.0),
+            (-dy, p.1 - self.y.0),
+            (dy, self.y.1 - p.1),
+        ] {
             if rate == 0.0 {
                 if room < 0.0 {
                     return None; // Parallel to this side and outside it.
@@ -105,10 +108,11 @@ impl Frame {
                 pieces.push(Piece { points: std::mem::take(current), exit });
             }
         };
-        if let [only] = points {
-            if finite(*only) && self.contains(*only) {
-                current.push(*only);
-            }
+        if let [only] = points
+            && finite(*only)
+            && self.contains(*only)
+        {
+            current.push(*only);
         }
         for pair in points.windows(2) {
             let (p, q) = (pair[0], pair[1]);
@@ -198,7 +202,8 @@ mod tests {
 
     #[test]
     fn a_non_finite_point_breaks_the_line_without_an_exit() {
-        let pieces = UNIT.clip_polyline(&[(0.1, 0.1), (0.2, 0.2), (0.3, f64::NAN), (0.4, 0.4), (0.5, 0.5)]);
+        let pieces =
+            UNIT.clip_polyline(&[(0.1, 0.1), (0.2, 0.2), (0.3, f64::NAN), (0.4, 0.4), (0.5, 0.5)]);
         assert_eq!(
             pieces,
             vec![

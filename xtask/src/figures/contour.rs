@@ -46,7 +46,10 @@ impl Samples {
         y: Range<f64>,
         cells: (usize, usize),
     ) -> Self {
-        assert!(cells.0 > 0 && cells.1 > 0, "a contour grid needs at least one cell, got {cells:?}");
+        assert!(
+            cells.0 > 0 && cells.1 > 0,
+            "a contour grid needs at least one cell, got {cells:?}"
+        );
         let mut values = Vec::with_capacity((cells.0 + 1) * (cells.1 + 1));
         for j in 0..=cells.1 {
             for i in 0..=cells.0 {
@@ -57,7 +60,13 @@ impl Samples {
         Self { x, y, cells, values }
     }
 
-    fn position(x: &Range<f64>, y: &Range<f64>, cells: (usize, usize), i: usize, j: usize) -> (f64, f64) {
+    fn position(
+        x: &Range<f64>,
+        y: &Range<f64>,
+        cells: (usize, usize),
+        i: usize,
+        j: usize,
+    ) -> (f64, f64) {
         let fx = i as f64 / cells.0 as f64;
         let fy = j as f64 / cells.1 as f64;
         (x.start + fx * (x.end - x.start), y.start + fy * (y.end - y.start))
@@ -99,11 +108,21 @@ impl Samples {
         let mut segments = Vec::new();
         for j in 0..self.cells.1 {
             for i in 0..self.cells.0 {
-                let v = [self.value(i, j), self.value(i + 1, j), self.value(i + 1, j + 1), self.value(i, j + 1)];
+                let v = [
+                    self.value(i, j),
+                    self.value(i + 1, j),
+                    self.value(i + 1, j + 1),
+                    self.value(i, j + 1),
+                ];
                 let above = v.map(|x| x >= c);
                 // The cell's edges, each between corners k and k + 1 (mod 4):
                 // bottom (00–10), right (10–11), top (11–01), left (01–00).
-                let edges = [Edge::Horizontal(i, j), Edge::Vertical(i + 1, j), Edge::Horizontal(i, j + 1), Edge::Vertical(i, j)];
+                let edges = [
+                    Edge::Horizontal(i, j),
+                    Edge::Vertical(i + 1, j),
+                    Edge::Horizontal(i, j + 1),
+                    Edge::Vertical(i, j),
+                ];
                 let crossed: Vec<Edge> =
                     (0..4).filter(|&k| above[k] != above[(k + 1) % 4]).map(|k| edges[k]).collect();
                 match crossed.len() {
@@ -159,7 +178,13 @@ impl Samples {
     }
 
     /// Follows unused segments from the last edge of `chain` until none is left.
-    fn extend(&self, chain: &mut Vec<Edge>, segments: &[(Edge, Edge)], at_edge: &[Vec<usize>], used: &mut [bool]) {
+    fn extend(
+        &self,
+        chain: &mut Vec<Edge>,
+        segments: &[(Edge, Edge)],
+        at_edge: &[Vec<usize>],
+        used: &mut [bool],
+    ) {
         while let Some(&end) = chain.last() {
             let Some(&next) = at_edge[self.index(end)].iter().find(|&&s| !used[s]) else {
                 break;

@@ -8,8 +8,8 @@ use objectives::{DiagonalQuadratic, Objective};
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::plot::{
-    Axes, CONTOUR, Entry, GD, INK, MUTED, Mark, ORANGE, PURPLE, Panel, RIGHT_MARGIN, Stroke, TEXT_PX, WIDTH,
-    bold, equal_aspect_height, font, header_height, number, svg,
+    Axes, CONTOUR, Entry, GD, INK, MUTED, Mark, ORANGE, PURPLE, Panel, RIGHT_MARGIN, Stroke,
+    TEXT_PX, WIDTH, bold, equal_aspect_height, font, header_height, number, svg,
 };
 use super::{excess_losses, least_value, path};
 
@@ -55,12 +55,26 @@ pub fn bowl() -> Result<String> {
         panel.dots(&points, GD, 3)?;
         let (w0, w1) = (points[0], points[1]);
         panel.text(w0, (-8, 0), "w₀", bold(TEXT_PX), (HPos::Right, VPos::Center))?;
-        panel.text(w1, (10, -6), "w₁ = w₀ − η·∇J(w₀)", font(TEXT_PX), (HPos::Left, VPos::Bottom))?;
+        panel.text(
+            w1,
+            (10, -6),
+            "w₁ = w₀ − η·∇J(w₀)",
+            font(TEXT_PX),
+            (HPos::Left, VPos::Bottom),
+        )?;
         panel.dots(&[(0.0, 0.0)], INK, 4)?;
         panel.text((0.0, 0.0), (10, 10), "minimum", font(TEXT_PX), (HPos::Left, VPos::Top))?;
         let shrink = 1.0 - eta * curvature;
-        let note = format!("η = {eta}, curvature λ = {curvature}: each step multiplies w by 1 − ηλ = {shrink}");
-        panel.text((3.0, -1.5), (-8, -8), &note, font(TEXT_PX).color(&MUTED), (HPos::Right, VPos::Bottom))?;
+        let note = format!(
+            "η = {eta}, curvature λ = {curvature}: each step multiplies w by 1 − ηλ = {shrink}"
+        );
+        panel.text(
+            (3.0, -1.5),
+            (-8, -8),
+            &note,
+            font(TEXT_PX).color(&MUTED),
+            (HPos::Right, VPos::Bottom),
+        )?;
         Ok(())
     })
 }
@@ -75,13 +89,21 @@ pub fn learning_rates() -> Result<String> {
     for (eta, color, verdict) in runs {
         let mut gd = GradientDescent::new(eta)?;
         let name = gd.name();
-        traces.push((minimize(&parabola, &mut gd, &start, Stop::after(40)), name, eta, color, verdict));
+        traces.push((
+            minimize(&parabola, &mut gd, &start, Stop::after(40)),
+            name,
+            eta,
+            color,
+            verdict,
+        ));
     }
     let least = least_value(&parabola)?;
     let top_height = 250;
     let loss_axes = Axes::new((0.0, 40.0), (1e-16, 1e4), "step t", "J(wₜ)").log_y().ticks(9, 6);
-    let legend: Vec<Entry> =
-        traces.iter().map(|(_, name, _, color, _)| Entry::new(name.clone(), *color, Mark::Line)).collect();
+    let legend: Vec<Entry> = traces
+        .iter()
+        .map(|(_, name, _, color, _)| Entry::new(name.clone(), *color, Mark::Line))
+        .collect();
     let plot_width = (WIDTH - loss_axes.y_label_area - RIGHT_MARGIN) as i32;
     let bottom_height = header_height(Some(""), &legend, plot_width) + 230;
     svg(top_height + bottom_height, |root| {
@@ -90,12 +112,18 @@ pub fn learning_rates() -> Result<String> {
         for (area, (trace, _, eta, color, verdict)) in panels.iter().zip(&traces) {
             let factor = 1.0 - eta * curvature;
             let title = format!("η = {eta}: w ← {}·w", number(factor));
-            let axes = Axes::new((-7.0, 7.0), (0.0, 12.0), "w", "J(w)").no_grid().ticks(5, 4).y_label_area(44);
+            let axes = Axes::new((-7.0, 7.0), (0.0, 12.0), "w", "J(w)")
+                .no_grid()
+                .ticks(5, 4)
+                .y_label_area(44);
             let mut panel = Panel::new(area, Some(&title), &[], axes)?;
-            let curve: Vec<(f64, f64)> =
-                (0..=280).map(|k| -7.0 + 0.05 * f64::from(k)).map(|w| (w, parabola.value(&[w]))).collect();
+            let curve: Vec<(f64, f64)> = (0..=280)
+                .map(|k| -7.0 + 0.05 * f64::from(k))
+                .map(|w| (w, parabola.value(&[w])))
+                .collect();
             panel.line(&curve, Stroke::solid(CONTOUR))?;
-            let points: Vec<(f64, f64)> = trace.iterates.iter().zip(&trace.losses).map(|(w, j)| (w[0], *j)).collect();
+            let points: Vec<(f64, f64)> =
+                trace.iterates.iter().zip(&trace.losses).map(|(w, j)| (w[0], *j)).collect();
             // |1 − ηλ| > 1: each step multiplies the distance to the minimum.
             if factor.abs() > 1.0 {
                 panel.run(&points, Stroke::solid(*color), None)?;
@@ -106,7 +134,8 @@ pub fn learning_rates() -> Result<String> {
             let style = bold(TEXT_PX).color(color);
             panel.text((-7.0, 0.0), (6, -4), verdict, style, (HPos::Left, VPos::Bottom))?;
         }
-        let mut panel = Panel::new(&bottom, Some("The loss against the step (log scale)"), &legend, loss_axes)?;
+        let mut panel =
+            Panel::new(&bottom, Some("The loss against the step (log scale)"), &legend, loss_axes)?;
         for (trace, _, eta, color, _) in &traces {
             let losses = excess_losses(trace, least);
             if (1.0 - eta * curvature).abs() > 1.0 {
@@ -124,7 +153,8 @@ pub fn learning_rates() -> Result<String> {
 pub fn ellipse() -> Result<String> {
     let ellipse = DiagonalQuadratic::ellipse();
     let eta = 0.4;
-    let trace = minimize(&ellipse, &mut GradientDescent::new(eta)?, &ELLIPSE_START, Stop::after(50));
+    let trace =
+        minimize(&ellipse, &mut GradientDescent::new(eta)?, &ELLIPSE_START, Stop::after(50));
     let points = path(&trace);
     let axes = ellipse_axes();
     let legend = [
@@ -141,8 +171,14 @@ pub fn ellipse() -> Result<String> {
         panel.dots(&points, GD, 3)?;
         panel.text(points[0], (-8, 0), "w₀", bold(TEXT_PX), (HPos::Right, VPos::Center))?;
         let notes = [
-            format!("steep w₂ (λ = {steep}): × (1 − ηλ) = {} per step, a zig-zag", number(1.0 - eta * steep)),
-            format!("shallow w₁ (λ = {shallow}): × (1 − ηλ) = {} per step, a crawl", number(1.0 - eta * shallow)),
+            format!(
+                "steep w₂ (λ = {steep}): × (1 − ηλ) = {} per step, a zig-zag",
+                number(1.0 - eta * steep)
+            ),
+            format!(
+                "shallow w₁ (λ = {shallow}): × (1 − ηλ) = {} per step, a crawl",
+                number(1.0 - eta * shallow)
+            ),
         ];
         for (k, note) in notes.iter().enumerate() {
             let offset = (-8, 8 + 20 * k as i32);

@@ -11,7 +11,8 @@ use rmsprop::RmsProp;
 
 use super::gradient_descent::ELLIPSE_START;
 use super::plot::{
-    ADAGRAD, Axes, Entry, GD, MUTED, Mark, Panel, RMSPROP, Stroke, TEXT_PX, draw_entry, font, power_of_ten, svg,
+    ADAGRAD, Axes, Entry, GD, MUTED, Mark, Panel, RMSPROP, Stroke, TEXT_PX, draw_entry, font,
+    power_of_ten, svg,
 };
 use super::rmsprop::ROSENBROCK_START;
 use super::{excess_losses, least_value};
@@ -28,11 +29,36 @@ struct Problem {
 fn problems() -> Vec<Problem> {
     let valley = Quadratic::rotated_valley(std::f64::consts::FRAC_PI_6, [0.2, 4.0], [1.0, 1.0]);
     vec![
-        Problem { objective: Box::new(DiagonalQuadratic::bowl()), start: vec![-4.0, 3.0], steps: 150, etas: [0.2, 1.0, 0.05] },
-        Problem { objective: Box::new(DiagonalQuadratic::ellipse()), start: ELLIPSE_START.to_vec(), steps: 300, etas: [0.4, 0.4, 0.05] },
-        Problem { objective: Box::new(valley), start: vec![-4.0, -2.0], steps: 300, etas: [0.4, 0.4, 0.05] },
-        Problem { objective: Box::new(Rosenbrock::default()), start: ROSENBROCK_START.to_vec(), steps: 5000, etas: [0.001, 0.5, 0.003] },
-        Problem { objective: Box::new(LinearRegression::course_data()), start: vec![0.0, 0.0], steps: 300, etas: [0.3, 1.0, 0.05] },
+        Problem {
+            objective: Box::new(DiagonalQuadratic::bowl()),
+            start: vec![-4.0, 3.0],
+            steps: 150,
+            etas: [0.2, 1.0, 0.05],
+        },
+        Problem {
+            objective: Box::new(DiagonalQuadratic::ellipse()),
+            start: ELLIPSE_START.to_vec(),
+            steps: 300,
+            etas: [0.4, 0.4, 0.05],
+        },
+        Problem {
+            objective: Box::new(valley),
+            start: vec![-4.0, -2.0],
+            steps: 300,
+            etas: [0.4, 0.4, 0.05],
+        },
+        Problem {
+            objective: Box::new(Rosenbrock::default()),
+            start: ROSENBROCK_START.to_vec(),
+            steps: 5000,
+            etas: [0.001, 0.5, 0.003],
+        },
+        Problem {
+            objective: Box::new(LinearRegression::course_data()),
+            start: vec![0.0, 0.0],
+            steps: 300,
+            etas: [0.3, 1.0, 0.05],
+        },
     ]
 }
 
@@ -63,7 +89,12 @@ pub fn loss_curves() -> Result<String> {
                 .y_label_area(68);
             let mut panel = Panel::new(cell, Some(&title), &[], axes)?;
             for (optimizer, color) in &mut optimizers {
-                let trace = minimize(objective, optimizer.as_mut(), &problem.start, Stop::after(problem.steps));
+                let trace = minimize(
+                    objective,
+                    optimizer.as_mut(),
+                    &problem.start,
+                    Stop::after(problem.steps),
+                );
                 let losses = excess_losses(&trace, least);
                 let stroke = Stroke::solid(*color);
                 match trace.stop {

@@ -24,7 +24,8 @@ use super::contour::Samples;
 /// The whole figure, in pixels from its top-left corner.
 pub type Area<'b> = DrawingArea<SVGBackend<'b>, Shift>;
 /// A chart in chart coordinates (log₁₀ units on a log axis).
-pub type Chart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+pub type Chart<'a, 'b> =
+    ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
 /// The width of every figure, in pixels.
 pub const WIDTH: u32 = 720;
@@ -351,7 +352,12 @@ impl Stroke {
 
 impl<'a, 'b> Panel<'a, 'b> {
     /// Draws the header (title and legend) and the axes of a panel on `area`.
-    pub fn new(area: &'a Area<'b>, title: Option<&str>, legend: &[Entry], axes: Axes) -> Result<Self> {
+    pub fn new(
+        area: &'a Area<'b>,
+        title: Option<&str>,
+        legend: &[Entry],
+        axes: Axes,
+    ) -> Result<Self> {
         let (width, _) = area.dim_in_pixel();
         let plot_width = width as i32 - (axes.y_label_area + RIGHT_MARGIN) as i32;
         let header = header_height(title, legend, plot_width);
@@ -414,7 +420,10 @@ impl<'a, 'b> Panel<'a, 'b> {
     /// Pixels per chart unit along x and y (y grows downwards on screen).
     fn pixels_per_unit(&self) -> (f64, f64) {
         let (w, h) = self.pixels.dim_in_pixel();
-        (f64::from(w) / (self.frame.x.1 - self.frame.x.0), f64::from(h) / (self.frame.y.1 - self.frame.y.0))
+        (
+            f64::from(w) / (self.frame.x.1 - self.frame.x.0),
+            f64::from(h) / (self.frame.y.1 - self.frame.y.0),
+        )
     }
 
     /// Drops points that land on the same pixel as the one before (keeping the
@@ -439,11 +448,22 @@ impl<'a, 'b> Panel<'a, 'b> {
 
     /// Draws a run's polyline `data` cut at the frame, with an arrowhead where it
     /// leaves the frame for good and `exit_note` (such as "diverges") beside it.
-    pub fn run(&mut self, data: &[(f64, f64)], stroke: Stroke, exit_note: Option<&str>) -> Result<()> {
+    pub fn run(
+        &mut self,
+        data: &[(f64, f64)],
+        stroke: Stroke,
+        exit_note: Option<&str>,
+    ) -> Result<()> {
         self.draw_cut(data, stroke, true, exit_note)
     }
 
-    fn draw_cut(&mut self, data: &[(f64, f64)], stroke: Stroke, mark_exits: bool, exit_note: Option<&str>) -> Result<()> {
+    fn draw_cut(
+        &mut self,
+        data: &[(f64, f64)],
+        stroke: Stroke,
+        mark_exits: bool,
+        exit_note: Option<&str>,
+    ) -> Result<()> {
         let points: Vec<(f64, f64)> = data.iter().map(|&p| self.to_chart(p)).collect();
         let pieces = self.frame.clip_polyline(&points);
         let style = stroke.color.stroke_width(stroke.width);
@@ -479,7 +499,10 @@ impl<'a, 'b> Panel<'a, 'b> {
         let (ux, uy) = (direction.0 / length, direction.1 / length);
         let (tx, ty) = (f64::from(tip.0), f64::from(tip.1));
         let corner = |side: f64| {
-            ((tx - 11.0 * ux - side * 4.5 * uy).round() as i32, (ty - 11.0 * uy + side * 4.5 * ux).round() as i32)
+            (
+                (tx - 11.0 * ux - side * 4.5 * uy).round() as i32,
+                (ty - 11.0 * uy + side * 4.5 * ux).round() as i32,
+            )
         };
         self.pixels.draw(&Polygon::new(vec![tip, corner(1.0), corner(-1.0)], color.filled()))?;
         Ok(())
@@ -508,13 +531,21 @@ impl<'a, 'b> Panel<'a, 'b> {
     pub fn dots(&mut self, data: &[(f64, f64)], color: RGBColor, radius: u32) -> Result<()> {
         let inside: Vec<(f64, f64)> =
             data.iter().map(|&p| self.to_chart(p)).filter(|&p| self.frame.contains(p)).collect();
-        self.chart.draw_series(inside.into_iter().map(|p| Circle::new(p, radius, color.filled())))?;
+        self.chart
+            .draw_series(inside.into_iter().map(|p| Circle::new(p, radius, color.filled())))?;
         Ok(())
     }
 
     /// Writes `text` at the data point `at`, moved by `offset` pixels, anchored at
     /// `anchor` of the text.
-    pub fn text(&mut self, at: (f64, f64), offset: (i32, i32), text: &str, style: TextStyle, anchor: (HPos, VPos)) -> Result<()> {
+    pub fn text(
+        &mut self,
+        at: (f64, f64),
+        offset: (i32, i32),
+        text: &str,
+        style: TextStyle,
+        anchor: (HPos, VPos),
+    ) -> Result<()> {
         let (x, y) = self.pixel(self.to_chart(at));
         let style = style.pos(Pos::new(anchor.0, anchor.1));
         self.pixels.draw(&Text::new(text.to_owned(), (x + offset.0, y + offset.1), style))?;

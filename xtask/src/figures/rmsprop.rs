@@ -9,11 +9,11 @@ use plotters::style::text_anchor::{HPos, VPos};
 use rmsprop::{RmsProp, RmsPropConfig};
 
 use super::gradient_descent::{ELLIPSE_START, ellipse_axes, ellipse_levels};
-use super::plot::{
-    ADAGRAD, Axes, Entry, GD, INK, MUTED, Mark, ORANGE, PURPLE, Panel, RIGHT_MARGIN, RMSPROP, Stroke, TEXT_PX,
-    WIDTH, bold, equal_aspect_height, font, header_height, number, svg,
-};
 use super::path;
+use super::plot::{
+    ADAGRAD, Axes, Entry, GD, INK, MUTED, Mark, ORANGE, PURPLE, Panel, RIGHT_MARGIN, RMSPROP,
+    Stroke, TEXT_PX, WIDTH, bold, equal_aspect_height, font, header_height, number, svg,
+};
 
 /// Where the course starts Rosenbrock's function.
 pub const ROSENBROCK_START: [f64; 2] = [-1.5, 2.0];
@@ -31,13 +31,17 @@ fn three_runs(
         Box::new(RmsProp::new(etas[2], 2)?),
     ];
     let colors = [GD, ADAGRAD, RMSPROP];
-    let [a, b, c] = std::array::from_fn(|k| minimize(objective, optimizers[k].as_mut(), start, Stop::after(steps)));
+    let [a, b, c] = std::array::from_fn(|k| {
+        minimize(objective, optimizers[k].as_mut(), start, Stop::after(steps))
+    });
     Ok([(a, colors[0]), (b, colors[1]), (c, colors[2])])
 }
 
 fn legend_of(runs: &[(Trace, plotters::style::RGBColor)]) -> Vec<Entry> {
     runs.iter()
-        .map(|(trace, color)| Entry::new(format!("{}, {} steps", trace.optimizer, trace.steps()), *color, Mark::Line))
+        .map(|(trace, color)| {
+            Entry::new(format!("{}, {} steps", trace.optimizer, trace.steps()), *color, Mark::Line)
+        })
         .collect()
 }
 
@@ -50,7 +54,8 @@ pub fn paths() -> Result<String> {
     let top_axes = ellipse_axes();
     let top_legend = legend_of(&ellipse_runs);
     let plot_width = (WIDTH - top_axes.y_label_area - RIGHT_MARGIN) as i32;
-    let top_height = equal_aspect_height(WIDTH, header_height(Some(""), &top_legend, plot_width), &top_axes);
+    let top_height =
+        equal_aspect_height(WIDTH, header_height(Some(""), &top_legend, plot_width), &top_axes);
     let bottom_axes = Axes::new((-2.0, 2.0), (-1.0, 3.0), "x", "y").no_grid().ticks(9, 5);
     let mut bottom_legend = legend_of(&rosenbrock_runs);
     bottom_legend.push(Entry::new("where each run stops", INK, Mark::Path));
@@ -58,7 +63,12 @@ pub fn paths() -> Result<String> {
     let minimum = rosenbrock.minimizer().map_or((1.0, 1.0), |w| (w[0], w[1]));
     svg(top_height + bottom_height, |root| {
         let (top, bottom) = root.split_vertically(top_height);
-        let mut panel = Panel::new(&top, Some("The ellipse 0.1·w₁² + 2·w₂², from (−5, −2)"), &top_legend, top_axes)?;
+        let mut panel = Panel::new(
+            &top,
+            Some("The ellipse 0.1·w₁² + 2·w₂², from (−5, −2)"),
+            &top_legend,
+            top_axes,
+        )?;
         panel.contours(|x, y| ellipse.value(&[x, y]), &ellipse_levels())?;
         for (trace, color) in &ellipse_runs {
             let points = path(trace);
@@ -85,7 +95,8 @@ pub fn paths() -> Result<String> {
 }
 
 /// The decays shown, each with its colour.
-const DECAYS: [(f64, plotters::style::RGBColor); 3] = [(0.5, ORANGE), (0.9, RMSPROP), (0.99, PURPLE)];
+const DECAYS: [(f64, plotters::style::RGBColor); 3] =
+    [(0.5, ORANGE), (0.9, RMSPROP), (0.99, PURPLE)];
 
 /// The weight RMSprop's running average gives the squared gradient of k steps ago,
 /// for k = 0…`horizon`, measured on the optimizer itself: one unit gradient, then
@@ -123,15 +134,19 @@ pub fn running_average() -> Result<String> {
     weight_legend.push(Entry::new("at k = 1/(1 − γ)", MUTED, Mark::Dashed));
     let path_legend: Vec<Entry> = runs
         .iter()
-        .map(|(trace, color)| Entry::new(format!("{}, {} steps", trace.optimizer, trace.steps()), *color, Mark::Line))
+        .map(|(trace, color)| {
+            Entry::new(format!("{}, {} steps", trace.optimizer, trace.steps()), *color, Mark::Line)
+        })
         .collect();
-    let weight_axes = Axes::new((0.0, horizon as f64), (1e-5, 1.0), "k, steps ago", "weight of g²ₜ₋ₖ in G")
-        .log_y()
-        .ticks(8, 6);
+    let weight_axes =
+        Axes::new((0.0, horizon as f64), (1e-5, 1.0), "k, steps ago", "weight of g²ₜ₋ₖ in G")
+            .log_y()
+            .ticks(8, 6);
     let path_axes = ellipse_axes();
     let plot_width = (WIDTH - path_axes.y_label_area - RIGHT_MARGIN) as i32;
     let top_height = header_height(Some(""), &weight_legend, plot_width) + 260;
-    let bottom_height = equal_aspect_height(WIDTH, header_height(Some(""), &path_legend, plot_width), &path_axes);
+    let bottom_height =
+        equal_aspect_height(WIDTH, header_height(Some(""), &path_legend, plot_width), &path_axes);
     svg(top_height + bottom_height, |root| {
         let (top, bottom) = root.split_vertically(top_height);
         let title = "The weights (1 − γ)·γᵏ of the running average G";
@@ -150,7 +165,13 @@ pub fn running_average() -> Result<String> {
             panel.run(&points, Stroke::solid(*color), None)?;
             panel.dots(&points, *color, 2)?;
         }
-        panel.text((ELLIPSE_START[0], ELLIPSE_START[1]), (-8, 0), "w₀", bold(TEXT_PX), (HPos::Right, VPos::Center))?;
+        panel.text(
+            (ELLIPSE_START[0], ELLIPSE_START[1]),
+            (-8, 0),
+            "w₀",
+            bold(TEXT_PX),
+            (HPos::Right, VPos::Center),
+        )?;
         Ok(())
     })
 }
