@@ -15,6 +15,9 @@
 
 use std::ops::Range;
 
+/// An empty slot: no segment at this edge (yet).
+const NONE: usize = usize::MAX;
+
 /// A cost sampled on a regular grid, ready to give its level lines.
 pub struct Samples {
     x: Range<f64>,
@@ -104,17 +107,24 @@ impl Samples {
     }
 
     /// The segments of level `c`, cell by cell, each as the two edges it joins.
+    ///
+    /// Written with plain loops and arrays: the xtask runs as a debug build, where
+    /// iterator adapters in this innermost loop cost more than the rest of a figure.
     fn segments(&self, c: f64) -> Vec<(Edge, Edge)> {
         let mut segments = Vec::new();
         for j in 0..self.cells.1 {
             for i in 0..self.cells.0 {
+                // Corners 00, 10, 11, 01, counter-clockwise.
                 let v = [
                     self.value(i, j),
                     self.value(i + 1, j),
                     self.value(i + 1, j + 1),
                     self.value(i, j + 1),
                 ];
-                let above = v.map(|x| x >= c);
+                let above = [v[0] >= c, v[1] >= c, v[2] >= c, v[3] >= c];
+                if above[0] == above[1] && above[1] == above[2] && above[2] == above[3] {
+                    continue; // The level does not cross this cell.
+                }
                 // The cell's edges, each between corners k and k + 1 (mod 4):
                 // bottom (00–10), right (10–11), top (11–01), left (01–00).
                 let edges = [
@@ -123,25 +133,30 @@ impl Samples {
                     Edge::Horizontal(i, j + 1),
                     Edge::Vertical(i, j),
                 ];
-                let crossed: Vec<Edge> =
-                    (0..4).filter(|&k| above[k] != above[(k + 1) % 4]).map(|k| edges[k]).collect();
-                match crossed.len() {
-                    2 => segments.push((crossed[0], crossed[1])),
-                    4 => {
-                        // A saddle: corners 00 and 11 on one side, 10 and 01 on the other.
-                        let centre_above = v.iter().sum::<f64>() / 4.0 >= c;
-                        let [bottom, right, top, left] = edges;
-                        if centre_above == above[0] {
-                            // 00 and 11 are joined through the centre: cut off 10 and 01.
-                            segments.push((bottom, right));
-                            segments.push((top, left));
-                        } else {
-                            // 10 and 01 are joined: cut off 00 and 11.
-                            segments.push((left, bottom));
-                            segments.push((right, top));
-                        }
+                let mut crossed = [edges[0]; 4];
+                let mut count = 0;
+                for k in 0..4 {
+                    if above[k] != above[(k + 1) % 4] {
+                        crossed[count] = edges[k];
+                        count += 1;
                     }
-                    _ => {}
+                }
+                if count == 2 {
+                    segments.push((crossed[0], crossed[1]));
+                } else {
+                    // A saddle (count 4): corners 00 and 11 on one side, 10 and 01 on
+                    // the other.
+                    let centre_above = (v[0] + v[1] + v[2] + v[3]) / 4.0 >= c;
+                    let [bottom, right, top, left] = edges;
+                    if centre_above == above[0] {
+                        // 00 and 11 are joined through the centre: cut off 10 and 01.
+                        segments.push((bottom, right));
+                        segments.push((top, left));
+                    } else {
+                        // 10 and 01 are joined: cut off 00 and 11.
+                        segments.push((left, bottom));
+                        segments.push((right, top));
+                    }
                 }
             }
         }
@@ -152,10 +167,16 @@ impl Samples {
     pub fn lines(&self, c: f64) -> Vec<Vec<(f64, f64)>> {
         let segments = self.segments(c);
         // Every edge point belongs to at most two segments (one per cell beside it).
-        let mut at_edge: Vec<Vec<usize>> = vec![Vec::new(); self.edge_count()];
-        for (s, (a, b)) in segments.iter().enumerate() {
-            at_edge[self.index(*a)].push(s);
-            at_edge[self.index(*b)].push(s);
+        let mut at_edge: Vec<[usize; 2]> = vec![[NONE; 2]; self.edge_count()];
+        for (s, &(a, b)) in segments.iter().enumerate() {
+            for edge in [a, b] {
+                let slots = &mut at_edge[self.index(edge)];
+                if slots[0] == NONE {
+                    slots[0] = s;
+                } else {
+                    slots[1] = s;
+                }
+            }
         }
         let mut used = vec![false; segments.len()];
         let mut lines = Vec::new();
@@ -182,11 +203,16 @@ impl Samples {
         &self,
         chain: &mut Vec<Edge>,
         segments: &[(Edge, Edge)],
-        at_edge: &[Vec<usize>],
+        at_edge: &[[usize; 2]],
         used: &mut [bool],
     ) {
         while let Some(&end) = chain.last() {
-            let Some(&next) = at_edge[self.index(end)].iter().find(|&&s| !used[s]) else {
+            let slots = at_edge[self.index(end)];
+            let next = if slots[0] != NONE && !used[slots[0]] {
+                slots[0]
+            } else if slots[1] != NONE && !used[slots[1]] {
+                slots[1]
+            } else {
                 break;
             };
             used[next] = true;
