@@ -43,8 +43,20 @@ pub fn rates() -> Result<String> {
     svg(330, |root| {
         let mut panel = Panel::new(root, Some(&title), &legend, axes)?;
         panel.line(&[(0.0, eta), (steps as f64, eta)], Stroke::dashed(GD))?;
-        panel.line(&rate(0), Stroke::solid(ADAGRAD))?;
-        panel.line(&rate(1), Stroke::solid(PURPLE))?;
+        for (j, color) in [(0, ADAGRAD), (1, PURPLE)] {
+            let points = rate(j);
+            panel.line(&points, Stroke::solid(color))?;
+            if let Some(&(t, last)) = points.last() {
+                let note = format!("w{}: {last:.3} at step {t}", ["₁", "₂"][j]);
+                panel.text(
+                    (t, last),
+                    (-4, -6),
+                    &note,
+                    font(TEXT_PX).color(&color),
+                    (HPos::Right, VPos::Bottom),
+                )?;
+            }
+        }
         Ok(())
     })
 }

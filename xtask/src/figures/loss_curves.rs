@@ -116,9 +116,9 @@ pub fn loss_curves() -> Result<String> {
             let floor = power_of_ten(FLOOR.log10().round() as i32);
             let lines = [
                 "η in each title: GD / Adagrad / RMSprop.".to_owned(),
-                format!("J − J* below {floor} is rounding noise;"),
-                "a line that falls through the bottom".to_owned(),
-                "edge has reached it (a log axis has no 0).".to_owned(),
+                "A line that leaves through the bottom".to_owned(),
+                format!("has fallen below {floor} (where J* ≠ 0,"),
+                "less is rounding noise; a log axis has no 0).".to_owned(),
             ];
             for (k, line) in lines.iter().enumerate() {
                 let style = font(TEXT_PX).color(&MUTED).pos(Pos::new(HPos::Left, VPos::Center));
