@@ -99,6 +99,7 @@ pub fn run(args: Args) -> Result<()> {
         println!("all {} figures in {} are up to date", figures.len(), dir.display());
     } else {
         let written = write_all(&dir, &figures)?;
+        warn_about_strangers(&dir, &figures);
         let unchanged = figures.len() - written.len();
         println!("wrote {} figures ({unchanged} unchanged) in {}", written.len(), dir.display());
         for name in written {
@@ -106,6 +107,14 @@ pub fn run(args: Args) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Tells about SVG files that no figure draws: not an error (a chapter may keep a
+/// drawing of its own there), but often a renamed figure's old file.
+fn warn_about_strangers(dir: &Path, figures: &[Rendered]) {
+    for name in strangers(dir, figures) {
+        eprintln!("warning: {} is not drawn by `cargo xtask figures`", dir.join(name).display());
+    }
 }
 
 /// Draws every figure in memory.
@@ -177,16 +186,33 @@ fn stale(dir: &Path, figures: &[Rendered]) -> Vec<String> {
         match fs::read(&path) {
             Ok(bytes) if bytes == figure.svg.as_bytes() => {}
             Ok(_) => stale.push(format!("{} (differs from what the code draws)", path.display())),
-            Err(_) => stale.push(format!("{} (missing)", path.display())),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                stale.push(format!("{} (missing)", path.display()));
+            }
+            Err(error) => stale.push(format!("{} (cannot be read: {error})", path.display())),
         }
     }
     stale
+}
+
+/// The SVG files in `dir` that no figure of this command draws (a renamed or
+/// dropped figure leaves its old file behind), sorted by name.
+fn strangers(dir: &Path, figures: &[Rendered]) -> Vec<String> {
+    let Ok(entries) = fs::read_dir(dir) else { return Vec::new() };
+    let mut names: Vec<String> = entries
+        .filter_map(|entry| entry.ok())
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".svg") && !figures.iter().any(|figure| figure.name == name))
+        .collect();
+    names.sort();
+    names
 }
 
 /// Fails, naming every stale file and the command that fixes it, unless every
 /// figure in `dir` is what the code draws.
 fn check(dir: &Path, figures: &[Rendered]) -> Result<()> {
     require_folder(dir)?;
+    warn_about_strangers(dir, figures);
     let stale = stale(dir, figures);
     if !stale.is_empty() {
         bail!(
@@ -263,6 +289,32 @@ mod tests {
         assert!(message.contains("loss-curves.svg (missing)"), "{message}");
         assert!(message.contains("run `cargo xtask figures` and commit"), "{message}");
         assert!(!message.contains("gd-ellipse.svg"), "{message}");
+    }
+
+    #[test]
+    fn an_svg_no_figure_draws_is_reported_but_not_stale() {
+        let dir = tempfile::tempdir().unwrap();
+        let figures = rendered();
+        write_all(dir.path(), &figures).unwrap();
+        fs::write(dir.path().join("old-name.svg"), "<svg/>").unwrap();
+        fs::write(dir.path().join("notes.txt"), "").unwrap();
+        assert_eq!(strangers(dir.path(), &figures), vec!["old-name.svg"]);
+        check(dir.path(), &figures).unwrap();
+    }
+
+    #[test]
+    fn excess_losses_put_zero_and_rounding_below_every_frame() {
+        let trace = gd::Trace {
+            optimizer: "test".into(),
+            objective: "test".into(),
+            iterates: vec![vec![0.0]; 3],
+            losses: vec![1.5, 0.5, 0.5f64.next_down()], // exactly J*, then an ulp below it
+            gradient_norms: vec![1.0; 3],
+            effective_learning_rates: Vec::new(),
+            stop: gd::StopReason::BudgetSpent { steps: 2 },
+        };
+        let excess = excess_losses(&trace, 0.5);
+        assert_eq!(excess, vec![(0.0, 1.0), (1.0, f64::MIN_POSITIVE), (2.0, f64::MIN_POSITIVE)]);
     }
 
     #[test]

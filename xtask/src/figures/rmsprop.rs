@@ -180,3 +180,27 @@ pub fn running_average() -> Result<String> {
 fn memory(decay: f64) -> f64 {
     1.0 / (1.0 - decay)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_measured_weights_are_one_minus_gamma_times_gamma_to_the_k() {
+        for (decay, _) in DECAYS {
+            for (k, weight) in average_weights(decay, 60).unwrap() {
+                // G is k products by γ of (1 − γ): each rounds once, so the
+                // relative error is at most about k ulps.
+                let expected = (1.0 - decay) * decay.powi(k as i32);
+                approx::assert_relative_eq!(weight, expected, max_relative = 1e-13);
+            }
+        }
+    }
+
+    #[test]
+    fn the_weights_sum_to_one_over_a_long_memory() {
+        // Σₖ (1 − γ)·γᵏ = 1 − γ^(K+1): within 1e-6 of 1 once γ^(K+1) < 1e-6.
+        let total: f64 = average_weights(0.9, 200).unwrap().iter().map(|(_, w)| w).sum();
+        approx::assert_abs_diff_eq!(total, 1.0, epsilon = 1e-6);
+    }
+}
