@@ -47,7 +47,8 @@ fn build_error(chapter: &str, code: &str) -> String {
 const GOOD: &str = "# The update\n\nThe step $w \\leftarrow w - \\eta g$ is\n\n\
                     ```rust\n{{#include ../../code/lib.rs:update}}\n```\n\n\
                     $$\nG_j \\leftarrow G_j + g_j^2\n$$\n\n\
-                    An escaped directive stays text: \\{{#include nowhere.rs}}.\n";
+                    An escaped directive stays text: \\{{#include nowhere.rs}}.\n\n\
+                    {{#diff ../../code/lib.rs:update ../../code/lib.rs:update}}\n";
 
 #[test]
 fn a_good_book_builds_with_its_code_included_and_its_math_rendered() {
@@ -60,6 +61,8 @@ fn a_good_book_builds_with_its_code_included_and_its_math_rendered() {
     assert!(page.contains("katex-display"), "display math rendered");
     assert!(!page.contains("\\leftarrow"), "no raw TeX left");
     assert!(page.contains("{{#include nowhere.rs}}"), "escaped directive shown as text");
+    assert!(page.contains("language-diff"), "the diff directive became a diff block");
+    assert!(!page.contains("{{#diff"), "no diff directive left");
     assert!(page.contains("href=\"katex/katex.min.css\""), "vendored KaTeX stylesheet linked");
 }
 
@@ -87,6 +90,14 @@ fn a_missing_anchor_end_fails_naming_the_file_and_the_anchor() {
     assert!(error.contains("chapter \"The update\" (chapter.md)"), "{error}");
     assert!(error.contains("code/lib.rs opens anchor `update`"), "{error}");
     assert!(error.contains("`ANCHOR_END: update`"), "{error}");
+}
+
+#[test]
+fn a_diff_of_a_renamed_anchor_fails_like_an_include() {
+    let chapter = "# The update\n\n{{#diff ../../code/lib.rs:update ../../code/lib.rs:gone}}\n";
+    let error = build_error(chapter, CODE);
+    assert!(error.contains("chapter \"The update\" (chapter.md)"), "{error}");
+    assert!(error.contains("code/lib.rs has no line with `ANCHOR: gone`"), "{error}");
 }
 
 #[test]
