@@ -11,8 +11,11 @@
 //! What stays, on purpose: the formulas in doc comments and in the book (they are
 //! the course), the graded tests and their insta snapshots (expected outputs:
 //! numbers, not code; the grader uses the instructor's copies anyway), and the
-//! book's figures (pictures of what each method does). Before it finishes, the
-//! command checks that no line of solution code survives anywhere in the copy.
+//! book's figures (pictures of what each method does; their data are computed by
+//! the xtask, which does not ship). The book is built into `DIR/book/book` from the
+//! copy's own sources, so its code blocks show the stubs. Before it finishes, the
+//! command checks that no line of solution code survives anywhere in the copy,
+//! the built book included.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -150,6 +153,11 @@ pub fn write_copy(root: &Path, out: &Path, force: bool) -> anyhow::Result<Summar
     }
     fs::write(out.join("README.md"), student_readme(&rubric))?;
     trim_lockfile(&out);
+    // The book, built from the copy: where a chapter includes a solution region it
+    // now shows the student's todo!(), and the leak check below reads the HTML too.
+    if out.join("book/book.toml").is_file() {
+        crate::book::build(&out.join("book")).context("building the student copy's book")?;
+    }
     if let Err(leak) = check_no_solution_text(&out, &secrets) {
         fs::remove_dir_all(&out).ok();
         return Err(leak.context("the student copy was deleted"));
@@ -229,6 +237,13 @@ pub fn check_no_solution_text(out: &Path, secrets: &[String]) -> anyhow::Result<
     let mut leaks = Vec::new();
     for file in sandbox::files_under(out)? {
         let Ok(text) = fs::read_to_string(&file) else { continue };
+        // The built book's code blocks are HTML-escaped.
+        let text = text
+            .replace("&gt;", ">")
+            .replace("&lt;", "<")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&amp;", "&");
         for (number, line) in text.lines().enumerate() {
             let squeezed = regions::squeeze(line);
             if squeezed.is_empty() {
@@ -300,8 +315,9 @@ pub fn student_readme(rubric: &Rubric) -> String {
          `tests/tests/snapshots/`; the `.snap.new` file written next to a failing one\n\
          (or `cargo insta review`) shows where yours differ.\n\n\
          ## The book\n\n\
-         The chapters are in `book/src/`. Where a chapter shows the code you write, it\n\
-         includes your own code, so it shows your `todo!()` until you replace it.",
+         Open `book/book/index.html` in a browser (it works offline). The chapters' sources\n\
+         are in `book/src/`. Where a chapter shows the code you write, it shows your\n\
+         `todo!()`: the book was built from this copy.",
         crates = rubric
             .course
             .student_crates

@@ -239,3 +239,15 @@ fn the_student_command_refuses_a_non_empty_folder_unless_forced() {
     assert!(!out.path().join("precious.txt").exists());
     assert!(out.path().join("README.md").exists());
 }
+
+#[test]
+fn solution_code_anywhere_in_a_copy_is_reported_with_file_and_line() {
+    let out = tempfile::tempdir().unwrap();
+    fs::create_dir_all(out.path().join("book")).unwrap();
+    fs::write(out.path().join("book/page.html"), "<code>if d &gt; 0.0 { eta * g / d }</code>\n")
+        .unwrap();
+    let secrets = ["ifd>0.0{eta*g/d}".to_string()];
+    let error =
+        crate::student::check_no_solution_text(out.path(), &secrets).unwrap_err().to_string();
+    assert!(error.contains("book/page.html:1: `ifd>0.0{eta*g/d}`"), "{error}");
+}
