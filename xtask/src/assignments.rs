@@ -36,7 +36,11 @@ pub struct Args {
 #[derive(Debug, clap::Subcommand)]
 enum Command {
     /// Prove the student copy, the rubric and the grader right (CI runs this).
-    Check,
+    Check {
+        /// Another checkout of the course to check (default: this workspace).
+        #[arg(long, value_name = "DIR")]
+        course: Option<PathBuf>,
+    },
 }
 
 /// The wrong-submission fixtures, relative to the workspace root.
@@ -85,7 +89,12 @@ impl Fixtures {
 /// Runs `cargo xtask assignments`.
 pub fn run(args: Args) -> anyhow::Result<()> {
     match args.command {
-        Command::Check => check(&crate::workspace_root()),
+        Command::Check { course } => match course {
+            Some(dir) => check(
+                &dir.canonicalize().with_context(|| format!("no course at {}", dir.display()))?,
+            ),
+            None => check(&crate::workspace_root()),
+        },
     }
 }
 

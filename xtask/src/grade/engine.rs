@@ -268,7 +268,10 @@ fn failure_message(stdout: &str, stderr: &str) -> String {
         .take_while(|l| *l != "failures:" && !l.starts_with("---- "))
         .filter(|l| !l.is_empty() && !l.starts_with("note: run with `RUST_BACKTRACE"))
         .collect();
-    let text = if captured.is_empty() { tail(stderr, 5) } else { captured.join("\n") };
+    // From the panic on: proptest prints notes before it.
+    let from_panic = captured.iter().position(|l| l.contains("panicked at")).unwrap_or(0);
+    let text =
+        if captured.is_empty() { tail(stderr, 5) } else { captured[from_panic..].join("\n") };
     let text = text.trim();
     match text.char_indices().nth(400) {
         Some((cut, _)) => format!("{}…", &text[..cut]),

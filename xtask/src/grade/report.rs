@@ -202,7 +202,13 @@ impl Report {
         if !lost.is_empty() && self.build_error.is_none() {
             let _ = writeln!(out, "\nTests that earned nothing:");
             for t in lost {
-                let first_line = t.message.lines().next().unwrap_or("");
+                // The message, not the "thread … panicked at file:line:" line.
+                let mut lines = t.message.lines();
+                let first = lines.next().unwrap_or("");
+                let first_line = match lines.next() {
+                    Some(message) if first.contains("panicked at") => message,
+                    _ => first,
+                };
                 let _ = writeln!(
                     out,
                     "  {:<9} {} (0/{}): {first_line}",
