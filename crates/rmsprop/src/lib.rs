@@ -126,6 +126,17 @@ impl RmsPropConfig {
     }
 }
 
+/// The running average G ← γ·G + (1 − γ)·g² of one weight: RMSprop's one new line.
+///
+/// Public because later methods keep the same average: RMSprop with momentum, and
+/// Adam, whose second moment is this with γ = β₂.
+// ANCHOR: running_average
+#[inline]
+pub fn running_average(gamma: f64, average: f64, g: f64) -> f64 {
+    gamma * average + (1.0 - gamma) * g * g
+}
+// ANCHOR_END: running_average
+
 /// RMSprop: G_j ← γ·G_j + (1 − γ)·g_j², w_j ← w_j − η·g_j / √(G_j + ε).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RmsProp {
@@ -170,9 +181,7 @@ impl Optimizer for RmsProp {
         assert_same_length("params", params.len(), "the accumulator", self.accumulator.len());
         let gamma = self.decay;
         for ((w, &g), big_g) in params.iter_mut().zip(grads).zip(&mut self.accumulator) {
-            // ANCHOR: running_average
-            *big_g = gamma * *big_g + (1.0 - gamma) * g * g;
-            // ANCHOR_END: running_average
+            *big_g = running_average(gamma, *big_g, g);
             *w -= self.scale.delta(g, *big_g);
         }
     }
