@@ -193,13 +193,15 @@ impl Optimizer for Adam {
         assert_same_length("params", params.len(), "the second moment", self.second_moment.len());
         self.steps += 1;
         let (beta1, beta2) = (self.beta1, self.beta2);
-        let correction1 = bias_correction(beta1, self.steps);
-        let correction2 = bias_correction(beta2, self.steps);
+        // m̂ = m/(1 − β₁ᵗ) and Ĝ = G/(1 − β₂ᵗ), as products by reciprocals computed
+        // once per step: a division per element costs more than its memory traffic.
+        let unbias1 = 1.0 / bias_correction(beta1, self.steps);
+        let unbias2 = 1.0 / bias_correction(beta2, self.steps);
         let moments = self.first_moment.iter_mut().zip(&mut self.second_moment);
         for ((w, &g), (m, big_g)) in params.iter_mut().zip(grads).zip(moments) {
             *m = beta1 * *m + (1.0 - beta1) * g; // momentum
             *big_g = running_average(beta2, *big_g, g); // RMSprop
-            *w -= self.scale.delta(*m / correction1, *big_g / correction2);
+            *w -= self.scale.delta(*m * unbias1, *big_g * unbias2);
         }
     }
     // ANCHOR_END: adam_step
