@@ -130,8 +130,8 @@ impl RmsPropConfig {
 ///
 /// Public because later methods keep the same average: RMSprop with momentum, and
 /// Adam, whose second moment is this with γ = β₂.
-// ANCHOR: running_average
 #[inline]
+// ANCHOR: running_average
 pub fn running_average(gamma: f64, average: f64, g: f64) -> f64 {
     gamma * average + (1.0 - gamma) * g * g
 }
