@@ -60,6 +60,7 @@ pub struct AdamConfig {
 }
 
 impl AdamConfig {
+    // ANCHOR: adam_presets
     /// Adam as published: β₁ = 0.9, β₂ = 0.999, ε = 1e-8 *outside* the root.
     pub fn new(learning_rate: f64) -> Self {
         Self {
@@ -80,6 +81,7 @@ impl AdamConfig {
     pub fn optax(learning_rate: f64) -> Self {
         Self::new(learning_rate)
     }
+    // ANCHOR_END: adam_presets
 
     /// The same settings with another β₁.
     pub fn beta1(self, beta1: f64) -> Self {

@@ -39,6 +39,7 @@ pub struct MomentumConfig {
 }
 
 impl MomentumConfig {
+    // ANCHOR: momentum_presets
     /// The course's heavy ball: β = 0.9, no Nesterov.
     pub fn new(learning_rate: f64) -> Self {
         Self { learning_rate, momentum: 0.9, nesterov: false }
@@ -49,6 +50,7 @@ impl MomentumConfig {
     pub fn pytorch(learning_rate: f64, momentum: f64) -> Self {
         Self { learning_rate, momentum, nesterov: false }
     }
+    // ANCHOR_END: momentum_presets
 
     /// The same settings with another β.
     pub fn momentum(self, momentum: f64) -> Self {

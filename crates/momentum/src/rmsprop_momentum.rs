@@ -39,6 +39,7 @@ pub struct RmsPropMomentumConfig {
 }
 
 impl RmsPropMomentumConfig {
+    // ANCHOR: rmsprop_momentum_presets
     /// The course's RMSprop (γ = 0.9, ε = 1e-10 inside the root) with μ = 0.9.
     pub fn new(learning_rate: f64) -> Self {
         Self { rmsprop: RmsPropConfig::new(learning_rate), momentum: 0.9 }
@@ -48,6 +49,7 @@ impl RmsPropMomentumConfig {
     pub fn pytorch(learning_rate: f64, momentum: f64) -> Self {
         Self { rmsprop: RmsPropConfig::pytorch(learning_rate), momentum }
     }
+    // ANCHOR_END: rmsprop_momentum_presets
 
     /// The same settings with another μ.
     pub fn momentum(self, momentum: f64) -> Self {
