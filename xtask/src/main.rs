@@ -2,6 +2,7 @@
 //!
 //! - `cargo xtask figures [--check]`: draw every figure of the book from the crates.
 //! - `cargo xtask book [--open]`: build the book offline, failing on a broken include.
+//! - `cargo xtask mdbook-preprocessor`: the book's preprocessor, as `mdbook` calls it.
 //! - `cargo xtask student --out DIR`: a student copy with the solutions cut out.
 //! - `cargo xtask grade [--dir SUBMISSION]`: grade by the test suite and the rubric.
 
@@ -28,6 +29,9 @@ enum Command {
     Figures(figures::Args),
     /// Build the book into book/book.
     Book(book::Args),
+    /// The book's `descent` preprocessor, speaking mdBook's protocol (book.toml
+    /// names this command, so `mdbook serve book` works).
+    MdbookPreprocessor(book::preprocessor::Args),
     /// Write a student copy with the solutions cut out.
     Student(student::Args),
     /// Grade a checkout by the graded tests and the rubric.
@@ -39,6 +43,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Figures(args) => figures::run(args),
         Command::Book(args) => book::run(args),
+        Command::MdbookPreprocessor(args) => book::preprocessor::run_protocol(args),
         Command::Student(args) => student::run(args),
         Command::Grade(args) => grade::run(args),
     };

@@ -58,6 +58,7 @@ pub struct AdagradConfig {
 }
 
 impl AdagradConfig {
+    // ANCHOR: adagrad_presets
     /// The course's Adagrad: ε = 1e-10 inside the root, G starting at 0.
     pub fn new(learning_rate: f64) -> Self {
         Self {
@@ -83,6 +84,7 @@ impl AdagradConfig {
     pub fn optax(learning_rate: f64) -> Self {
         Self::keras(learning_rate)
     }
+    // ANCHOR_END: adagrad_presets
 
     /// The same settings with another ε.
     pub fn epsilon(self, epsilon: f64) -> Self {

@@ -57,6 +57,7 @@ pub struct RmsPropConfig {
 }
 
 impl RmsPropConfig {
+    // ANCHOR: rmsprop_presets
     /// The course's RMSprop: γ = 0.9, ε = 1e-10 inside the root, G starting at 0.
     pub fn new(learning_rate: f64) -> Self {
         Self {
@@ -88,6 +89,7 @@ impl RmsPropConfig {
     pub fn optax(learning_rate: f64) -> Self {
         Self { epsilon: 1e-8, ..Self::new(learning_rate) }
     }
+    // ANCHOR_END: rmsprop_presets
 
     /// The same settings with another γ.
     pub fn decay(self, decay: f64) -> Self {

@@ -1,0 +1,209 @@
+//! The book build on small fixture books in a temporary folder, and the include
+//! check on the real book.
+
+use super::*;
+
+/// The real `book.toml` (and `theme/`, below), so the fixtures are built exactly
+/// as the course is.
+fn real_book_toml() -> String {
+    std::fs::read_to_string(crate::workspace_root().join("book/book.toml")).unwrap()
+}
+
+const CODE: &str = "\
+pub fn step(w: &mut f64, g: f64) {
+    // ANCHOR: update
+    *w -= 0.1 * g;
+    // ANCHOR_END: update
+}
+";
+
+/// A book in a temporary folder: `book/` with one chapter `chapter.md` holding
+/// `chapter`, and `code/lib.rs` holding `code`.
+fn fixture(chapter: &str, code: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("book/src");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::create_dir_all(dir.path().join("code")).unwrap();
+    std::fs::write(dir.path().join("book/book.toml"), real_book_toml()).unwrap();
+    let theme = crate::workspace_root().join("book/theme");
+    std::fs::create_dir_all(dir.path().join("book/theme")).unwrap();
+    for entry in std::fs::read_dir(theme).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.path().join("book/theme").join(path.file_name().unwrap()))
+            .unwrap();
+    }
+    std::fs::write(src.join("SUMMARY.md"), "# Summary\n\n[The update](chapter.md)\n").unwrap();
+    std::fs::write(src.join("chapter.md"), chapter).unwrap();
+    std::fs::write(dir.path().join("code/lib.rs"), code).unwrap();
+    dir
+}
+
+/// The error of building `chapter` against `code`, with its causes.
+fn build_error(chapter: &str, code: &str) -> String {
+    let dir = fixture(chapter, code);
+    format!("{:#}", build(&dir.path().join("book")).expect_err("the build should fail"))
+}
+
+const GOOD: &str = "# The update\n\nThe step $w \\leftarrow w - \\eta g$ is\n\n\
+                    ```rust\n{{#include ../../code/lib.rs:update}}\n```\n\n\
+                    $$\nG_j \\leftarrow G_j + g_j^2\n$$\n\n\
+                    An escaped directive stays text: \\{{#include nowhere.rs}}.\n\n\
+                    {{#diff ../../code/lib.rs:update ../../code/lib.rs:update}}\n";
+
+#[test]
+fn a_good_book_builds_with_its_code_included_and_its_math_rendered() {
+    let dir = fixture(GOOD, CODE);
+    let out = build(&dir.path().join("book")).unwrap_or_else(|e| panic!("{e:#}"));
+    let page = std::fs::read_to_string(out.join("chapter.html")).unwrap();
+    assert!(page.contains("*w -= 0.1 * g;") || page.contains("0.1 * g"), "code included");
+    assert!(!page.contains("ANCHOR"), "marker lines are dropped");
+    assert!(page.contains("class=\"katex\""), "inline math rendered");
+    assert!(page.contains("katex-display"), "display math rendered");
+    assert!(!page.contains("\\leftarrow"), "no raw TeX left");
+    assert!(page.contains("{{#include nowhere.rs}}"), "escaped directive shown as text");
+    assert!(page.contains("language-diff"), "the diff directive became a diff block");
+    assert!(!page.contains("{{#diff"), "no diff directive left");
+    assert!(page.contains("href=\"katex/katex.min.css\""), "vendored KaTeX stylesheet linked");
+}
+
+#[test]
+fn a_missing_file_fails_naming_the_chapter_the_file_and_the_directive() {
+    let chapter = "# The update\n\n```rust\n{{#include ../../code/gone.rs:update}}\n```\n";
+    let error = build_error(chapter, CODE);
+    assert!(error.contains("chapter \"The update\" (chapter.md)"), "{error}");
+    assert!(error.contains("{{#include ../../code/gone.rs:update}}"), "{error}");
+    assert!(error.contains("cannot read file") && error.contains("code/gone.rs"), "{error}");
+}
+
+#[test]
+fn a_renamed_anchor_fails_naming_the_file_and_the_anchor() {
+    let renamed = CODE.replace("ANCHOR: update", "ANCHOR: apply_update");
+    let error = build_error(GOOD, &renamed);
+    assert!(error.contains("chapter \"The update\" (chapter.md)"), "{error}");
+    assert!(error.contains("code/lib.rs has no line with `ANCHOR: update`"), "{error}");
+}
+
+#[test]
+fn a_missing_anchor_end_fails_naming_the_file_and_the_anchor() {
+    let unclosed = CODE.replace("    // ANCHOR_END: update\n", "");
+    let error = build_error(GOOD, &unclosed);
+    assert!(error.contains("chapter \"The update\" (chapter.md)"), "{error}");
+    assert!(error.contains("code/lib.rs opens anchor `update`"), "{error}");
+    assert!(error.contains("`ANCHOR_END: update`"), "{error}");
+}
+
+#[test]
+fn a_diff_of_a_renamed_anchor_fails_like_an_include() {
+    let chapter = "# The update\n\n{{#diff ../../code/lib.rs:update ../../code/lib.rs:gone}}\n";
+    let error = build_error(chapter, CODE);
+    assert!(error.contains("chapter \"The update\" (chapter.md)"), "{error}");
+    assert!(error.contains("code/lib.rs has no line with `ANCHOR: gone`"), "{error}");
+}
+
+#[test]
+fn every_broken_include_is_listed_not_only_the_first() {
+    let chapter = "# The update\n\n{{#include ../../code/lib.rs:one}}\n\n\
+                   {{#rustdoc_include ../../code/lib.rs:two}}\n\n{{#playground gone.rs}}\n";
+    let error = build_error(chapter, CODE);
+    assert!(error.contains("3 broken include(s)"), "{error}");
+    for part in ["ANCHOR: one", "ANCHOR: two", "gone.rs"] {
+        assert!(error.contains(part), "{part} in {error}");
+    }
+}
+
+#[test]
+fn a_formula_katex_cannot_render_fails_naming_the_chapter_and_the_tex() {
+    let chapter = "# The update\n\nThe rate $\\frac{\\eta}{\\sqrt{G$ here.\n";
+    let error = build_error(chapter, CODE);
+    assert!(error.contains("chapter \"The update\" (chapter.md)"), "{error}");
+    assert!(error.contains("KaTeX cannot render $\\frac{\\eta}{\\sqrt{G$"), "{error}");
+}
+
+#[test]
+fn an_unclosed_dollar_fails_naming_the_line() {
+    let chapter = "# The update\n\nIt costs $5 to\nread.\n";
+    let error = build_error(chapter, CODE);
+    assert!(error.contains("line 3: a math delimiter `$` is never closed"), "{error}");
+}
+
+#[test]
+fn a_book_without_the_descent_preprocessor_is_refused() {
+    let dir = fixture(GOOD, CODE);
+    let toml = dir.path().join("book/book.toml");
+    std::fs::write(&toml, "[book]\ntitle = \"x\"\n").unwrap();
+    let error = format!("{:#}", build(&dir.path().join("book")).unwrap_err());
+    assert!(error.contains("no [preprocessor.descent] table"), "{error}");
+}
+
+#[test]
+fn every_include_of_the_course_book_finds_its_file_and_anchors() {
+    let root = crate::workspace_root().join("book");
+    let book = MDBook::load(&root).unwrap();
+    let broken = includes::check_book(&book.book, &root.join("src"));
+    let list: Vec<String> = broken.iter().map(ToString::to_string).collect();
+    assert!(broken.is_empty(), "broken includes:\n{}", list.join("\n"));
+}
+
+/// The settings a row of the libraries chapter's table states:
+/// (γ or None for Adagrad, ε, ε inside the root, initial G).
+type Settings = (Option<f64>, f64, bool, f64);
+
+/// The settings of the preset a table row names, e.g. `RmsPropConfig::pytorch(lr)`.
+fn preset_settings(call: &str) -> Settings {
+    use adagrad::{AdagradConfig, EpsilonPlacement};
+    use rmsprop::RmsPropConfig;
+    let inside = |p: EpsilonPlacement| p == EpsilonPlacement::InsideRoot;
+    let adagrad =
+        |c: AdagradConfig| (None, c.epsilon, inside(c.epsilon_placement), c.initial_accumulator);
+    let rmsprop = |c: RmsPropConfig| {
+        (Some(c.decay), c.epsilon, inside(c.epsilon_placement), c.initial_accumulator)
+    };
+    match call {
+        "`AdagradConfig::new`" => adagrad(AdagradConfig::new(0.1)),
+        "`AdagradConfig::pytorch`" => adagrad(AdagradConfig::pytorch(0.1)),
+        "`AdagradConfig::keras`" => adagrad(AdagradConfig::keras(0.1)),
+        "`AdagradConfig::optax`" => adagrad(AdagradConfig::optax(0.1)),
+        "`RmsPropConfig::new`" => rmsprop(RmsPropConfig::new(0.1)),
+        "`RmsPropConfig::pytorch`" => rmsprop(RmsPropConfig::pytorch(0.1)),
+        "`RmsPropConfig::keras`" => rmsprop(RmsPropConfig::keras(0.1)),
+        "`RmsPropConfig::optax`" => rmsprop(RmsPropConfig::optax(0.1)),
+        other => panic!("the table names an unknown preset {other}"),
+    }
+}
+
+#[test]
+fn the_libraries_table_states_what_each_preset_sets() {
+    let path = crate::workspace_root().join("book/src/libraries.md");
+    let chapter = std::fs::read_to_string(path).unwrap();
+    let rows: Vec<Vec<&str>> = chapter
+        .lines()
+        .filter(|line| line.starts_with("| ") && line.contains("Config::"))
+        .map(|line| line.trim_matches('|').split('|').map(str::trim).collect())
+        .collect();
+    assert_eq!(rows.len(), 8, "four Adagrad and four RMSprop rows");
+    for row in rows {
+        let [_, call, gamma, epsilon, placement, initial] = row[..] else {
+            panic!("a row of six cells: {row:?}");
+        };
+        let stated: Settings = (
+            (gamma != "—").then(|| gamma.parse().unwrap()),
+            // ε is written as math, `$10^{-8}$`, so that it does not wrap.
+            epsilon
+                .strip_prefix("$10^{")
+                .and_then(|e| e.strip_suffix("}$"))
+                .map(|exponent| format!("1e{exponent}"))
+                .unwrap_or_else(|| panic!("ε as $10^{{-N}}$, got {epsilon}"))
+                .parse()
+                .unwrap(),
+            match placement {
+                "inside" => true,
+                "outside" => false,
+                other => panic!("placement {other}"),
+            },
+            initial.parse().unwrap(),
+        );
+        // Exact comparison: the table and the presets write the same decimal
+        // literals, which parse to the same f64.
+        assert_eq!(stated, preset_settings(call), "the row of {call}");
+    }
+}
