@@ -198,12 +198,7 @@ fn problems() -> Vec<Problem> {
         problem(Box::new(DiagonalQuadratic::bowl()), &[-4.0, 3.0], 150, [0.2, 0.05, 0.1, 0.1]),
         problem(Box::new(DiagonalQuadratic::ellipse()), &ELLIPSE_START, 300, [0.4, 0.05, 0.1, 0.1]),
         problem(Box::new(valley), &[-4.0, -2.0], 300, [0.4, 0.05, 0.1, 0.1]),
-        problem(
-            Box::new(Rosenbrock::default()),
-            &ROSENBROCK_START,
-            5000,
-            [0.001, 0.003, 0.001, 0.01],
-        ),
+        problem(Box::<Rosenbrock>::default(), &ROSENBROCK_START, 5000, [0.001, 0.003, 0.001, 0.01]),
         problem(Box::new(LinearRegression::course_data()), &[0.0, 0.0], 300, [0.3, 0.05, 0.1, 0.1]),
     ]
 }
