@@ -144,8 +144,9 @@ impl Optimizer for RmsPropMomentum {
         let (gamma, mu, eta) = (self.decay, self.momentum, self.scale.learning_rate());
         let state = self.accumulator.iter_mut().zip(&mut self.buffer);
         for ((w, &g), (big_g, b)) in params.iter_mut().zip(grads).zip(state) {
-            *big_g = running_average(gamma, *big_g, g); // RMSprop's line
-            *b = mu * *b + self.scale.scaled_gradient(g, *big_g); // momentum on g/√(G + ε)
+            // RMSprop's average, then momentum on RMSprop's g/√(G + ε).
+            *big_g = running_average(gamma, *big_g, g);
+            *b = mu * *b + self.scale.scaled_gradient(g, *big_g);
             *w -= eta * *b;
         }
     }
