@@ -67,7 +67,8 @@
 //! - D. P. Kingma and J. Ba, *Adam: A Method for Stochastic Optimization*,
 //!   ICLR 2015 (arXiv:1412.6980).
 //! - G. Hinton, N. Srivastava and K. Swersky, *Neural Networks for Machine
-//!   Learning*, Coursera, lecture 6e (2012): RMSprop, and its use with momentum.
+//!   Learning*, Coursera, lecture 6e (2012): RMSprop, and ways of combining it
+//!   with momentum.
 
 mod adam;
 mod heavy_ball;

@@ -6,9 +6,9 @@
 //! >
 //! > w ← w − η·b
 //!
-//! This is what Hinton's lecture 6e means by RMSprop "used with momentum", and what
-//! PyTorch's `RMSprop(momentum=μ)` computes: its buffer holds g/(√G + ε) and the
-//! step is lr·buf. The accumulator is RMSprop's ([`rmsprop::running_average`]) and
+//! This is what PyTorch's `RMSprop(momentum=μ)` computes: its buffer holds
+//! g/(√G + ε) and the step is lr·buf. (Hinton's lecture 6e, which introduced
+//! RMSprop, ends with ways of combining it with momentum.) The accumulator is RMSprop's ([`rmsprop::running_average`]) and
 //! the division is Adagrad's ([`adagrad::ScaledStep::scaled_gradient`]), reused,
 //! not copied: only the buffer b is new.
 
