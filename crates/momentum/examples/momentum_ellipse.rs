@@ -1,7 +1,7 @@
 //! Momentum, Nesterov, RMSprop with momentum and Adam beside RMSprop on the ellipse
 //! 0.1·w₁² + 2·w₂² from (−5, −2), 100 steps each.
 //!
-//! Run with `cargo run -p momentum --example ellipse`.
+//! Run with `cargo run -p momentum --example momentum_ellipse`.
 
 use gd::{HyperParameterError, Optimizer, Stop, minimize};
 use momentum::{Adam, Momentum, MomentumConfig, RmsPropMomentum};
