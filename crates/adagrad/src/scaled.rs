@@ -83,6 +83,15 @@ impl ScaledStep {
     }
     // ANCHOR_END: scaled_step
 
+    /// The gradient divided by the denominator, g / √(G + ε), without η: the term
+    /// that PyTorch's RMSprop adds to its momentum buffer (0 where the denominator
+    /// is 0, as in [`delta`](Self::delta)).
+    #[inline]
+    pub fn scaled_gradient(&self, g: f64, accumulated: f64) -> f64 {
+        let denominator = self.denominator(accumulated);
+        if denominator > 0.0 { g / denominator } else { 0.0 }
+    }
+
     /// The effective learning rate η / √(G + ε) of a weight with accumulator G
     /// (infinite where the denominator is 0, though the step there is 0).
     pub fn effective_learning_rate(&self, accumulated: f64) -> f64 {
@@ -104,6 +113,7 @@ mod tests {
         assert_eq!(inside.denominator(2.0), 1.5);
         assert_eq!(outside.denominator(2.0), 2f64.sqrt() + 0.25);
         assert_eq!(inside.delta(3.0, 2.0), 2.0);
+        assert_eq!(inside.scaled_gradient(3.0, 2.0), 2.0);
     }
 
     #[test]
@@ -111,6 +121,7 @@ mod tests {
         for placement in [EpsilonPlacement::InsideRoot, EpsilonPlacement::OutsideRoot] {
             let step = ScaledStep::new(0.1, 0.0, placement).unwrap();
             assert_eq!(step.delta(0.0, 0.0), 0.0);
+            assert_eq!(step.scaled_gradient(0.0, 0.0), 0.0);
         }
     }
 }

@@ -5,13 +5,16 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use adagrad::Adagrad;
-use bench::{baseline_five_words, baseline_three_words, best_of, gigabytes_per_second};
+use bench::{
+    baseline_five_words, baseline_seven_words, baseline_three_words, best_of, gigabytes_per_second,
+};
 use gd::{GradientDescent, HyperParameterError, Optimizer};
+use momentum::{Adam, Momentum, MomentumConfig, RmsPropMomentum};
 use rmsprop::RmsProp;
 
 fn main() -> Result<(), HyperParameterError> {
     println!(
-        "{:>10}  {:<9} {:>9} {:>10} {:>13} {:>7}",
+        "{:>10}  {:<16} {:>9} {:>10} {:>13} {:>7}",
         "n", "optimizer", "ns/elem", "GB/s", "baseline GB/s", "ratio"
     );
     for exponent in 3..=7 {
@@ -21,10 +24,15 @@ fn main() -> Result<(), HyperParameterError> {
         let grads: Vec<f64> = (0..n).map(|i| 1e-3 * ((i % 17) as f64 - 8.0)).collect();
         let mut params = vec![0.5; n];
         let mut state = vec![0.0; n];
-        let optimizers: [(&str, usize, Box<dyn Optimizer>); 3] = [
+        let mut second_state = vec![0.0; n];
+        let optimizers: [(&str, usize, Box<dyn Optimizer>); 7] = [
             ("GD", 3, Box::new(GradientDescent::new(1e-3)?)),
             ("Adagrad", 5, Box::new(Adagrad::new(1e-3, n)?)),
             ("RMSprop", 5, Box::new(RmsProp::new(1e-3, n)?)),
+            ("Momentum", 5, Box::new(Momentum::new(1e-3, n)?)),
+            ("Nesterov", 5, Box::new(MomentumConfig::new(1e-3).nesterov(true).build(n)?)),
+            ("RMSprop+momentum", 7, Box::new(RmsPropMomentum::new(1e-3, n)?)),
+            ("Adam", 7, Box::new(Adam::new(1e-3, n)?)),
         ];
         for (name, words, mut optimizer) in optimizers {
             let (mut time, mut base) = (Duration::MAX, Duration::MAX);
@@ -33,18 +41,21 @@ fn main() -> Result<(), HyperParameterError> {
                 time = time.min(best_of(runs, || {
                     optimizer.step(black_box(&mut params), black_box(&grads));
                 }));
-                base = base.min(best_of(runs, || {
-                    if words == 3 {
-                        baseline_three_words(black_box(&mut params), black_box(&grads));
-                    } else {
-                        baseline_five_words(black_box(&mut params), black_box(&grads), &mut state);
-                    }
+                base = base.min(best_of(runs, || match words {
+                    3 => baseline_three_words(black_box(&mut params), black_box(&grads)),
+                    5 => baseline_five_words(black_box(&mut params), black_box(&grads), &mut state),
+                    _ => baseline_seven_words(
+                        black_box(&mut params),
+                        black_box(&grads),
+                        &mut state,
+                        &mut second_state,
+                    ),
                 }));
             }
             let (speed, base_speed) =
                 (gigabytes_per_second(n, words, time), gigabytes_per_second(n, words, base));
             println!(
-                "{n:>10}  {name:<9} {:>9.3} {speed:>10.2} {base_speed:>13.2} {:>6.0}%",
+                "{n:>10}  {name:<16} {:>9.3} {speed:>10.2} {base_speed:>13.2} {:>6.0}%",
                 time.as_secs_f64() * 1e9 / n as f64,
                 100.0 * speed / base_speed
             );

@@ -3,7 +3,9 @@
 //!
 //! An element-wise update is limited by memory traffic once its arrays leave the
 //! cache: gradient descent reads w and g and writes w (3 words an element);
-//! Adagrad and RMSprop also read and write G (5 words). The baselines here do the
+//! Adagrad and RMSprop also read and write G (5 words), and so does momentum with
+//! its velocity v; RMSprop with momentum (G and b) and Adam (m and G) read and
+//! write two state arrays (7 words). The baselines here do the
 //! least arithmetic that moves exactly those words, so the ratio
 //! optimizer / baseline says how much of the machine's memory speed the plain,
 //! readable loop reaches. Both are timed interleaved, best of several runs, so the
@@ -27,6 +29,24 @@ pub fn baseline_five_words(params: &mut [f64], grads: &[f64], state: &mut [f64])
     for ((w, g), s) in params.iter_mut().zip(grads).zip(state) {
         *s += g;
         *w -= *s;
+    }
+}
+
+/// Reads w, g and two state arrays, writes w and both states: the bytes RMSprop
+/// with momentum and Adam move.
+pub fn baseline_seven_words(
+    params: &mut [f64],
+    grads: &[f64],
+    first: &mut [f64],
+    second: &mut [f64],
+) {
+    gd::assert_same_length("params", params.len(), "grads", grads.len());
+    gd::assert_same_length("params", params.len(), "the first state", first.len());
+    gd::assert_same_length("params", params.len(), "the second state", second.len());
+    for ((w, g), (a, b)) in params.iter_mut().zip(grads).zip(first.iter_mut().zip(second)) {
+        *a += g;
+        *b += *a;
+        *w -= *b;
     }
 }
 

@@ -128,6 +128,17 @@ impl RmsPropConfig {
     }
 }
 
+/// The running average G ← γ·G + (1 − γ)·g² of one weight: RMSprop's one new line.
+///
+/// Public because later methods keep the same average: RMSprop with momentum, and
+/// Adam, whose second moment is this with γ = β₂.
+#[inline]
+// ANCHOR: running_average
+pub fn running_average(gamma: f64, average: f64, g: f64) -> f64 {
+    gamma * average + (1.0 - gamma) * g * g
+}
+// ANCHOR_END: running_average
+
 /// RMSprop: G_j ← γ·G_j + (1 − γ)·g_j², w_j ← w_j − η·g_j / √(G_j + ε).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RmsProp {
@@ -173,9 +184,7 @@ impl Optimizer for RmsProp {
         // ANCHOR: solution_rmsprop_step
         let gamma = self.decay;
         for ((w, &g), big_g) in params.iter_mut().zip(grads).zip(&mut self.accumulator) {
-            // ANCHOR: running_average
-            *big_g = gamma * *big_g + (1.0 - gamma) * g * g;
-            // ANCHOR_END: running_average
+            *big_g = running_average(gamma, *big_g, g);
             *w -= self.scale.delta(g, *big_g);
         }
         // ANCHOR_END: solution_rmsprop_step

@@ -22,6 +22,7 @@ mod clip;
 mod contour;
 mod gradient_descent;
 mod loss_curves;
+mod momentum;
 mod plot;
 mod rmsprop;
 
@@ -43,7 +44,7 @@ struct Figure {
 }
 
 /// Every figure, in the order the book shows them.
-const FIGURES: [Figure; 9] = [
+const FIGURES: [Figure; 12] = [
     Figure { name: "gd-bowl.svg", draw: gradient_descent::bowl },
     Figure { name: "learning-rates.svg", draw: gradient_descent::learning_rates },
     Figure { name: "gd-ellipse.svg", draw: gradient_descent::ellipse },
@@ -53,6 +54,9 @@ const FIGURES: [Figure; 9] = [
     Figure { name: "rmsprop-paths.svg", draw: rmsprop::paths },
     Figure { name: "running-average.svg", draw: rmsprop::running_average },
     Figure { name: "loss-curves.svg", draw: loss_curves::loss_curves },
+    Figure { name: "momentum-paths.svg", draw: momentum::paths },
+    Figure { name: "momentum-adam.svg", draw: momentum::versus },
+    Figure { name: "momentum-loss.svg", draw: momentum::loss_curves },
 ];
 
 /// The iterates of a run on a 2-D objective, as points (w₁, w₂).

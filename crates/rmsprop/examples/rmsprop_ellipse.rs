@@ -1,7 +1,7 @@
 //! RMSprop beside Adagrad on the ellipse 0.1·w₁² + 2·w₂² from (−5, −2), η = 0.4
 //! and γ = 0.9 (the course's example), then with a smaller η = 0.05.
 //!
-//! Run with `cargo run -p rmsprop --example ellipse`.
+//! Run with `cargo run -p rmsprop --example rmsprop_ellipse`.
 
 use adagrad::Adagrad;
 use gd::{HyperParameterError, Optimizer, Stop, minimize};

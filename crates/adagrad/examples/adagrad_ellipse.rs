@@ -1,7 +1,7 @@
 //! Adagrad on the ellipse 0.1·w₁² + 2·w₂² from (−5, −2) with η = 0.4, with the
 //! per-weight effective learning rates η/√(G_j + ε) after some steps.
 //!
-//! Run with `cargo run -p adagrad --example ellipse`.
+//! Run with `cargo run -p adagrad --example adagrad_ellipse`.
 
 use adagrad::Adagrad;
 use gd::{HyperParameterError, Stop, minimize};

@@ -1,0 +1,401 @@
+//! Adam: momentum on the gradient, RMSprop on its square, both bias-corrected.
+//!
+//! > m ← β₁·m + (1 − β₁)·g              (momentum, as an average of g)
+//! >
+//! > G ← β₂·G + (1 − β₂)·g²             (RMSprop's running average, γ = β₂)
+//! >
+//! > m̂ = m/(1 − β₁ᵗ),  Ĝ = G/(1 − β₂ᵗ)   (bias correction, t = 1, 2, …)
+//! >
+//! > w ← w − η·m̂/(√Ĝ + ε)
+//!
+//! Kingma and Ba write v for G; it is the same average RMSprop keeps, computed
+//! here by the same function ([`rmsprop::running_average`]), and the step is
+//! Adagrad's scaled step ([`adagrad::ScaledStep::delta`]) applied to m̂ and Ĝ.
+//!
+//! Both averages start at 0, so after t steps they hold only a fraction 1 − βᵗ of
+//! the weight of a full average: under a constant gradient g, m = (1 − β₁ᵗ)·g and
+//! G = (1 − β₂ᵗ)·g². Dividing by those fractions (the *bias correction*) makes
+//! m̂ = g and Ĝ = g² from the first step on, so the first step is η·g/(|g| + ε),
+//! about η in size, instead of RMSprop's η/√(1 − γ).
+//!
+//! ## Where ε goes
+//! Unlike the course's other optimizers, Adam's default puts ε = 1e-8 *outside*
+//! the root, √Ĝ + ε, as Kingma and Ba's paper, PyTorch and optax all do: the
+//! method is defined that way, and its ε = 1e-8 was chosen for that place. Inside
+//! the root the same ε would act as a floor of √1e-8 = 1e-4 on the denominator,
+//! damping every gradient smaller than about 1e-4 (ten thousand times the floor
+//! outside). [`AdamConfig::epsilon_placement`] moves it inside for comparison.
+
+use adagrad::{EpsilonPlacement, ScaledStep};
+use gd::{HyperParameterError, Optimizer, assert_same_length};
+use rmsprop::running_average;
+
+/// The settings of an Adam optimizer, validated by [`build`](Self::build).
+///
+/// | setting     | course default | `torch.optim.Adam(lr)` | `optax.adam(lr)`        |
+/// |-------------|----------------|------------------------|-------------------------|
+/// | β₁          | 0.9            | 0.9                    | `b1` = 0.9              |
+/// | β₂          | 0.999          | 0.999                  | `b2` = 0.999            |
+/// | ε           | 1e-8           | 1e-8                   | `eps` = 1e-8            |
+/// | ε placement | outside √      | outside √              | outside √ (`eps_root` = 0) |
+///
+/// The three agree, so [`pytorch`](Self::pytorch) and [`optax`](Self::optax) are
+/// [`new`](Self::new) under the library's name. They differ only in rounding:
+/// torch computes m by `lerp` and divides √G by √(1 − β₂ᵗ) before adding ε;
+/// optax divides G first, as here. Keras's `Adam` is another method in rounding
+/// *and* in ε: it adds ε to √G before the bias correction (ε̂ of the paper's
+/// section 2), and its ε is 1e-7.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AdamConfig {
+    /// η, finite and > 0.
+    pub learning_rate: f64,
+    /// β₁, the decay of the first moment (momentum), in [0, 1).
+    pub beta1: f64,
+    /// β₂, the decay of the second moment (RMSprop's γ), in [0, 1).
+    pub beta2: f64,
+    /// ε, finite and ≥ 0.
+    pub epsilon: f64,
+    /// Where ε goes: √Ĝ + ε (the default here) or √(Ĝ + ε).
+    pub epsilon_placement: EpsilonPlacement,
+}
+
+impl AdamConfig {
+    // ANCHOR: adam_presets
+    /// Adam as published: β₁ = 0.9, β₂ = 0.999, ε = 1e-8 *outside* the root.
+    pub fn new(learning_rate: f64) -> Self {
+        Self {
+            learning_rate,
+            beta1: 0.9,
+            beta2: 0.999,
+            epsilon: 1e-8,
+            epsilon_placement: EpsilonPlacement::OutsideRoot,
+        }
+    }
+
+    /// `torch.optim.Adam(lr)` (no weight decay, no AMSGrad): the defaults of [`new`](Self::new).
+    pub fn pytorch(learning_rate: f64) -> Self {
+        Self::new(learning_rate)
+    }
+
+    /// `optax.adam(learning_rate)` (`eps_root = 0`): the defaults of [`new`](Self::new).
+    pub fn optax(learning_rate: f64) -> Self {
+        Self::new(learning_rate)
+    }
+    // ANCHOR_END: adam_presets
+
+    /// The same settings with another β₁.
+    pub fn beta1(self, beta1: f64) -> Self {
+        Self { beta1, ..self }
+    }
+
+    /// The same settings with another β₂.
+    pub fn beta2(self, beta2: f64) -> Self {
+        Self { beta2, ..self }
+    }
+
+    /// The same settings with another ε.
+    pub fn epsilon(self, epsilon: f64) -> Self {
+        Self { epsilon, ..self }
+    }
+
+    /// The same settings with ε placed as given.
+    pub fn epsilon_placement(self, epsilon_placement: EpsilonPlacement) -> Self {
+        Self { epsilon_placement, ..self }
+    }
+
+    /// An optimizer for `dimension` weights, with m and G starting at 0.
+    ///
+    /// # Errors
+    /// If η is not finite and > 0, ε is not finite and ≥ 0, or β₁ or β₂ is not in
+    /// [0, 1). The error names the parameter, the valid range and the value.
+    pub fn build(self, dimension: usize) -> Result<Adam, HyperParameterError> {
+        Ok(Adam {
+            scale: ScaledStep::new(self.learning_rate, self.epsilon, self.epsilon_placement)?,
+            beta1: HyperParameterError::check_decay("beta1", self.beta1)?,
+            beta2: HyperParameterError::check_decay("beta2", self.beta2)?,
+            steps: 0,
+            first_moment: vec![0.0; dimension],
+            second_moment: vec![0.0; dimension],
+        })
+    }
+}
+
+/// 1 − βᵗ: the total weight that t steps of an average started at 0 have given
+/// to the gradients. Dividing by it removes the pull towards the start.
+///
+/// `powf` rather than `powi`: it is the C library's `pow`, which PyTorch's
+/// `beta ** step` also calls, and it is accurate to within an ulp for any t.
+// ANCHOR: bias_correction
+pub fn bias_correction(beta: f64, steps: u64) -> f64 {
+    1.0 - beta.powf(steps as f64)
+}
+// ANCHOR_END: bias_correction
+
+/// Adam: m ← β₁·m + (1 − β₁)·g, G ← β₂·G + (1 − β₂)·g²,
+/// w ← w − η·m̂/(√Ĝ + ε) with m̂ = m/(1 − β₁ᵗ), Ĝ = G/(1 − β₂ᵗ).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Adam {
+    scale: ScaledStep,
+    beta1: f64,
+    beta2: f64,
+    steps: u64,
+    first_moment: Vec<f64>,
+    second_moment: Vec<f64>,
+}
+
+impl Adam {
+    /// Adam with its published defaults for `dimension` weights.
+    ///
+    /// # Errors
+    /// If η is not finite and > 0.
+    pub fn new(learning_rate: f64, dimension: usize) -> Result<Self, HyperParameterError> {
+        AdamConfig::new(learning_rate).build(dimension)
+    }
+
+    /// The first moment m, before bias correction.
+    pub fn first_moment(&self) -> &[f64] {
+        &self.first_moment
+    }
+
+    /// The second moment G (Kingma and Ba's v), before bias correction.
+    pub fn second_moment(&self) -> &[f64] {
+        &self.second_moment
+    }
+
+    /// The number t of steps taken.
+    pub fn steps(&self) -> u64 {
+        self.steps
+    }
+
+    /// β₁.
+    pub fn beta1(&self) -> f64 {
+        self.beta1
+    }
+
+    /// β₂.
+    pub fn beta2(&self) -> f64 {
+        self.beta2
+    }
+
+    /// η, ε and where ε goes.
+    pub fn scaled_step(&self) -> &ScaledStep {
+        &self.scale
+    }
+}
+
+impl Optimizer for Adam {
+    fn name(&self) -> String {
+        format!("Adam η={} β₁={} β₂={}", self.scale.learning_rate(), self.beta1, self.beta2)
+    }
+
+    // ANCHOR: adam_step
+    fn step(&mut self, params: &mut [f64], grads: &[f64]) {
+        assert_same_length("params", params.len(), "grads", grads.len());
+        assert_same_length("params", params.len(), "the first moment", self.first_moment.len());
+        assert_same_length("params", params.len(), "the second moment", self.second_moment.len());
+        self.steps += 1;
+        let (beta1, beta2) = (self.beta1, self.beta2);
+        // m̂ = m/(1 − β₁ᵗ) and Ĝ = G/(1 − β₂ᵗ), as products by reciprocals computed
+        // once per step: a division per element costs more than its memory traffic.
+        let unbias1 = 1.0 / bias_correction(beta1, self.steps);
+        let unbias2 = 1.0 / bias_correction(beta2, self.steps);
+        let moments = self.first_moment.iter_mut().zip(&mut self.second_moment);
+        for ((w, &g), (m, big_g)) in params.iter_mut().zip(grads).zip(moments) {
+            *m = beta1 * *m + (1.0 - beta1) * g; // momentum
+            *big_g = running_average(beta2, *big_g, g); // RMSprop
+            *w -= self.scale.delta(*m * unbias1, *big_g * unbias2);
+        }
+    }
+    // ANCHOR_END: adam_step
+
+    /// η/(√Ĝ + ε): the rate that multiplies m̂ in the last step (η/d(0) before
+    /// the first step).
+    fn effective_learning_rates(&self) -> Option<Vec<f64>> {
+        let correction2 =
+            if self.steps == 0 { 1.0 } else { bias_correction(self.beta2, self.steps) };
+        Some(
+            self.second_moment
+                .iter()
+                .map(|&big_g| self.scale.effective_learning_rate(big_g / correction2))
+                .collect(),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use approx::assert_relative_eq;
+    use gd::{Stop, minimize};
+    use objectives::DiagonalQuadratic;
+
+    use super::*;
+
+    /// The first two iterates after the start of `config` on the ellipse from (−5, −2).
+    fn two_steps(config: AdamConfig) -> [[f64; 2]; 2] {
+        let trace = minimize(
+            &DiagonalQuadratic::ellipse(),
+            &mut config.build(2).unwrap(),
+            &[-5.0, -2.0],
+            Stop::after(2),
+        );
+        [0, 1].map(|i| [trace.iterates[i + 1][0], trace.iterates[i + 1][1]])
+    }
+
+    /// The ellipse's gradient (0.2·w₁, 4·w₂).
+    fn gradient(w: [f64; 2]) -> [f64; 2] {
+        [0.2 * w[0], 4.0 * w[1]]
+    }
+
+    /// Step t of `torch.optim.Adam` (single-tensor path) written out from its
+    /// source: exp_avg.lerp_(g, 1 − β₁); exp_avg_sq = β₂·sq + (1 − β₂)·g²;
+    /// step_size = lr/bc1; denom = √sq/√bc2 + eps; p = p − step_size·(m/denom).
+    fn torch_adam(w: [f64; 2], m: &mut [f64; 2], v: &mut [f64; 2], t: i32, lr: f64) -> [f64; 2] {
+        let (beta1, beta2, eps) = (0.9f64, 0.999f64, 1e-8);
+        let g = gradient(w);
+        let step_size = lr / (1.0 - beta1.powi(t));
+        let bias_correction2_sqrt = (1.0 - beta2.powi(t)).sqrt();
+        [0, 1].map(|j| {
+            m[j] += (1.0 - beta1) * (g[j] - m[j]); // lerp with weight 0.1 < 0.5
+            v[j] = beta2 * v[j] + (1.0 - beta2) * g[j] * g[j];
+            let denom = v[j].sqrt() / bias_correction2_sqrt + eps;
+            w[j] - step_size * (m[j] / denom)
+        })
+    }
+
+    /// Step t of `optax.adam` written out from its source: mu = (1 − b1)·g + b1·mu;
+    /// nu = (1 − b2)·g² + b2·nu; mu_hat = mu/(1 − b1ᵗ); nu_hat = nu/(1 − b2ᵗ);
+    /// update = −lr·mu_hat/(√(nu_hat + eps_root) + eps), eps_root = 0.
+    fn optax_adam(w: [f64; 2], mu: &mut [f64; 2], nu: &mut [f64; 2], t: i32, lr: f64) -> [f64; 2] {
+        let (b1, b2, eps) = (0.9f64, 0.999f64, 1e-8);
+        let g = gradient(w);
+        [0, 1].map(|j| {
+            mu[j] = (1.0 - b1) * g[j] + b1 * mu[j];
+            nu[j] = (1.0 - b2) * g[j] * g[j] + b2 * nu[j];
+            let mu_hat = mu[j] / (1.0 - b1.powi(t));
+            let nu_hat = nu[j] / (1.0 - b2.powi(t));
+            w[j] + -lr * (mu_hat / ((nu_hat + 0.0).sqrt() + eps))
+        })
+    }
+
+    // The expected values are each library's formula written out by hand, in its
+    // own order of operations; the two orders differ by a few ulps a step, so
+    // 1e-12 relative (the step-for-step target) leaves about three orders
+    // of magnitude for rounding.
+
+    #[test]
+    fn adams_first_step_on_the_ellipse_is_eta_times_g_over_abs_g_plus_epsilon() {
+        // m̂ = g and Ĝ = g² at t = 1: Δ = 0.4·g/(|g| + 1e-8), about 0.4 per weight.
+        let [w1, _] = two_steps(AdamConfig::new(0.4));
+        let expected = [-5.0 + 0.4 / (1.0 + 1e-8), -2.0 + 0.4 * 8.0 / (8.0 + 1e-8)];
+        assert_relative_eq!(w1.as_slice(), expected.as_slice(), max_relative = 1e-12);
+    }
+
+    #[test]
+    fn pytorch_settings_reproduce_torch_adam() {
+        let (mut m, mut v) = ([0.0; 2], [0.0; 2]);
+        let first = torch_adam([-5.0, -2.0], &mut m, &mut v, 1, 0.4);
+        let second = torch_adam(first, &mut m, &mut v, 2, 0.4);
+        let [w1, w2] = two_steps(AdamConfig::pytorch(0.4));
+        assert_relative_eq!(w1.as_slice(), first.as_slice(), max_relative = 1e-12);
+        assert_relative_eq!(w2.as_slice(), second.as_slice(), max_relative = 1e-12);
+    }
+
+    #[test]
+    fn optax_settings_reproduce_optax_adam() {
+        let (mut mu, mut nu) = ([0.0; 2], [0.0; 2]);
+        let first = optax_adam([-5.0, -2.0], &mut mu, &mut nu, 1, 0.4);
+        let second = optax_adam(first, &mut mu, &mut nu, 2, 0.4);
+        let [w1, w2] = two_steps(AdamConfig::optax(0.4));
+        assert_relative_eq!(w1.as_slice(), first.as_slice(), max_relative = 1e-12);
+        assert_relative_eq!(w2.as_slice(), second.as_slice(), max_relative = 1e-12);
+    }
+
+    #[test]
+    fn the_second_step_on_the_ellipse_matches_the_hand_computation() {
+        // From w₁ ≈ (−4.6, −1.6): g₁ = (−0.92, −6.4) (up to ε), so
+        // m = 0.9·0.1·g₀ + 0.1·g₁, G = 0.999·0.001·g₀² + 0.001·g₁²,
+        // m̂ = m/0.19, Ĝ = G/0.001999.
+        let [w1, w2] = two_steps(AdamConfig::new(0.4));
+        let (g0, g1) = (gradient([-5.0, -2.0]), gradient(w1));
+        let expected = [0, 1].map(|j| {
+            let m_hat = (0.09 * g0[j] + 0.1 * g1[j]) / 0.19;
+            let big_g_hat = (0.000999 * g0[j] * g0[j] + 0.001 * g1[j] * g1[j]) / 0.001999;
+            w1[j] - 0.4 * m_hat / (big_g_hat.sqrt() + 1e-8)
+        });
+        assert_relative_eq!(w2.as_slice(), expected.as_slice(), max_relative = 1e-12);
+    }
+
+    #[test]
+    fn epsilon_inside_the_root_gives_the_course_form() {
+        let mut adam = AdamConfig::new(1.0)
+            .epsilon(0.25)
+            .epsilon_placement(EpsilonPlacement::InsideRoot)
+            .build(1)
+            .unwrap();
+        let mut w = [0.0];
+        adam.step(&mut w, &[2.0]);
+        // m̂ = 2 and Ĝ = 4 up to rounding, so Δ = 2/√(4 + 0.25) = 2/√4.25.
+        assert_relative_eq!(w[0], -2.0 / 4.25f64.sqrt(), max_relative = 1e-14);
+    }
+
+    #[test]
+    fn bias_correction_is_one_minus_beta_to_the_t() {
+        assert_eq!(bias_correction(0.9, 0), 0.0);
+        assert_eq!(bias_correction(0.9, 1), 1.0 - 0.9);
+        assert_relative_eq!(bias_correction(0.9, 2), 0.19, max_relative = 1e-15);
+        assert_eq!(bias_correction(0.0, 1), 1.0);
+        assert_eq!(bias_correction(0.999, 1_000_000), 1.0);
+    }
+
+    #[test]
+    fn state_and_effective_learning_rates_follow_the_formulas() {
+        let mut adam = AdamConfig::new(0.5).epsilon(0.0).beta1(0.5).beta2(0.75).build(1).unwrap();
+        assert_eq!(adam.effective_learning_rates(), Some(vec![f64::INFINITY]));
+        adam.step(&mut [0.0], &[2.0]);
+        // m = 0.5·2 = 1, G = 0.25·4 = 1, t = 1; Ĝ = 1/0.25 = 4: rate 0.5/2.
+        assert_eq!(
+            (adam.first_moment(), adam.second_moment(), adam.steps()),
+            ([1.0].as_slice(), [1.0].as_slice(), 1)
+        );
+        assert_eq!(adam.effective_learning_rates(), Some(vec![0.25]));
+        assert_eq!(adam.name(), "Adam η=0.5 β₁=0.5 β₂=0.75");
+    }
+
+    #[test]
+    fn a_zero_gradient_with_zero_epsilon_is_a_zero_step() {
+        let mut adam = AdamConfig::new(0.1).epsilon(0.0).build(2).unwrap();
+        let mut w = [1.0, -2.0];
+        adam.step(&mut w, &[0.0, 0.0]);
+        assert_eq!(w, [1.0, -2.0]);
+    }
+
+    #[test]
+    fn invalid_settings_are_rejected_with_parameter_value_and_range() {
+        let cases = [
+            (AdamConfig::new(-1.0), "learning rate must be finite and > 0, got -1"),
+            (AdamConfig::new(0.1).beta1(1.0), "beta1 must be in [0, 1), got 1"),
+            (AdamConfig::new(0.1).beta1(-0.1), "beta1 must be in [0, 1), got -0.1"),
+            (AdamConfig::new(0.1).beta2(1.0), "beta2 must be in [0, 1), got 1"),
+            (AdamConfig::new(0.1).beta2(f64::NAN), "beta2 must be in [0, 1), got NaN"),
+            (
+                AdamConfig::new(0.1).epsilon(-1e-8),
+                "epsilon must be finite and >= 0, got -0.00000001",
+            ),
+        ];
+        for (config, message) in cases {
+            assert_eq!(config.build(2).unwrap_err().to_string(), message);
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "params has 2 elements but grads has 3")]
+    fn mismatched_params_and_grads_panic_with_both_lengths() {
+        Adam::new(0.1, 2).unwrap().step(&mut [0.0; 2], &[0.0; 3]);
+    }
+
+    #[test]
+    #[should_panic(expected = "params has 1 elements but the first moment has 2")]
+    fn params_shorter_than_the_moments_panic_with_both_lengths() {
+        Adam::new(0.1, 2).unwrap().step(&mut [0.0; 1], &[0.0; 1]);
+    }
+}

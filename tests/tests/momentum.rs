@@ -1,0 +1,364 @@
+//! Graded properties of momentum, Nesterov, RMSprop with momentum and Adam.
+//!
+//! Each property states what must hold, under which conditions, and why (a proof
+//! sketch), and sits between `// ANCHOR:` marks so that the book can show it.
+//! Float comparisons give their tolerance and the reason for it; `u` is the unit
+//! roundoff of f64, 2⁻⁵³ ≈ 1.1e-16.
+
+use adagrad::{EpsilonPlacement, ScaledStep};
+use gd::{GradientDescent, Optimizer};
+use momentum::{Adam, AdamConfig, Momentum, MomentumConfig, bias_correction};
+use proptest::prelude::*;
+use rmsprop::RmsPropConfig;
+
+/// The unit roundoff of f64: the largest relative error of one rounding.
+const U: f64 = f64::EPSILON / 2.0;
+
+/// Values whose logarithm is uniform on [ln lo, ln hi]: every order of magnitude
+/// in the range is drawn equally often.
+fn log_uniform(lo: f64, hi: f64) -> impl Strategy<Value = f64> {
+    (lo.ln()..hi.ln()).prop_map(f64::exp)
+}
+
+/// Log-uniform magnitudes in [lo, hi] with a random sign.
+fn signed_log_uniform(lo: f64, hi: f64) -> impl Strategy<Value = f64> {
+    (any::<bool>(), log_uniform(lo, hi)).prop_map(|(negative, x)| if negative { -x } else { x })
+}
+
+/// Runs `optimizer` on the 1-D quadratic J(w) = ½·λ·w² (gradient λ·w) from w = 1
+/// for `steps` steps, or until it has escaped; returns the last |w|.
+fn run_on_a_quadratic(mut optimizer: Momentum, curvature: f64, steps: usize) -> f64 {
+    let mut w = [1.0];
+    for _ in 0..steps {
+        let g = [curvature * w[0]];
+        optimizer.step(&mut w, &g);
+        if has_escaped(w[0].abs()) {
+            break;
+        }
+    }
+    w[0].abs()
+}
+
+/// Whether |w| has left every bounded region: beyond [`ESCAPED`], or NaN.
+fn has_escaped(magnitude: f64) -> bool {
+    magnitude.is_nan() || magnitude > ESCAPED
+}
+
+/// How many steps the stability properties run, and what counts as converged or
+/// escaped from w₀ = 1. With the edges kept 2 % of the interval away, the largest
+/// spectral radius inside is 0.975 and the smallest outside 1.04, for both methods
+/// over the ranges drawn (checked on a 1000 × 1000 grid of β and η·λ). After 3000
+/// steps a stable run has shrunk by about 1e-33 (times a transient factor at most
+/// linear in t) and an unstable one grown by about 1e51, so the thresholds 1e-6
+/// and 1e6 are decided with room to spare.
+const STABILITY_STEPS: usize = 3000;
+const CONVERGED: f64 = 1e-6;
+const ESCAPED: f64 = 1e6;
+
+// ANCHOR: heavy_ball_stability
+/// Heavy-ball momentum on a quadratic is stable if and only if 0 < η·λ < 2·(1 + β).
+///
+/// Conditions: J(w) = ½·λ·w², any η > 0 and λ (of either sign) with η·λ at least
+/// 2 % of the interval's width away from either edge, β ∈ [0, 0.95].
+///
+/// Proof sketch: with g = λ·w, the pair (v, w) evolves linearly,
+/// v' = β·v + λ·w and w' = w − η·v' = (1 − η·λ)·w − η·β·v, so its
+/// characteristic polynomial is z² − (1 + β − η·λ)·z + β. Both roots lie inside
+/// the unit circle (Schur–Cohn/Jury) if and only if |β| < 1, p(1) = η·λ > 0 and
+/// p(−1) = 2·(1 + β) − η·λ > 0. Outside, a root has modulus > 1 and a start with
+/// a component along it (w₀ = 1, v₀ = 0 has one) grows without bound. Gradient
+/// descent is β = 0: 0 < η·λ < 2.
+#[test]
+fn heavy_ball_on_a_quadratic_is_stable_iff_eta_lambda_is_between_0_and_2_1_plus_beta() {
+    proptest!(|(
+        beta in 0.0..0.95f64,
+        eta in log_uniform(1e-3, 1.0),
+        inside in 0.02..0.98f64,
+        outside in prop_oneof![-0.5..-0.02f64, 1.02..1.5f64],
+    )| {
+        let edge = 2.0 * (1.0 + beta);
+        let config = MomentumConfig::new(eta).momentum(beta);
+        let run = |lambda| run_on_a_quadratic(config.build(1).unwrap(), lambda, STABILITY_STEPS);
+        // η·λ = fraction × 2·(1 + β), inside (0, 1) or outside [0, 1].
+        let stable = run(inside * edge / eta);
+        prop_assert!(stable < CONVERGED, "η·λ = {} < {edge}: |w| = {stable}", inside * edge);
+        let unstable = run(outside * edge / eta);
+        prop_assert!(has_escaped(unstable), "η·λ = {}: |w| = {unstable}", outside * edge);
+    });
+}
+// ANCHOR_END: heavy_ball_stability
+
+// ANCHOR: nesterov_stability
+/// Nesterov's variant (PyTorch's form) on a quadratic is stable if and only if
+/// 0 < η·λ < 2·(1 + β)/(1 + 2·β): a *smaller* interval than the heavy ball's.
+///
+/// Conditions: as for the heavy ball.
+///
+/// Proof sketch: with g = λ·w, v' = β·v + λ·w and w' = w − η·(g + β·v'), the
+/// matrix of (v, w) has trace 1 + β − η·λ·(1 + β) and determinant β·(1 − η·λ), so
+/// p(z) = z² − trace·z + det, and Jury's conditions read p(1) = η·λ > 0,
+/// p(−1) = 2·(1 + β) − η·λ·(1 + 2·β) > 0 and |β·(1 − η·λ)| < 1 (implied by the
+/// other two, since they keep η·λ in (0, 2)). At β = 0.9 the edge is 1.36, not 3.8:
+/// the look-ahead buys damping, not a larger learning rate.
+#[test]
+fn nesterov_on_a_quadratic_is_stable_iff_eta_lambda_is_between_0_and_its_edge() {
+    proptest!(|(
+        beta in 0.0..0.95f64,
+        eta in log_uniform(1e-3, 1.0),
+        inside in 0.02..0.98f64,
+        outside in prop_oneof![-0.5..-0.02f64, 1.02..1.5f64],
+    )| {
+        let edge = 2.0 * (1.0 + beta) / (1.0 + 2.0 * beta);
+        let config = MomentumConfig::new(eta).momentum(beta).nesterov(true);
+        let run = |lambda| run_on_a_quadratic(config.build(1).unwrap(), lambda, STABILITY_STEPS);
+        let stable = run(inside * edge / eta);
+        prop_assert!(stable < CONVERGED, "η·λ = {} < {edge}: |w| = {stable}", inside * edge);
+        let unstable = run(outside * edge / eta);
+        prop_assert!(has_escaped(unstable), "η·λ = {}: |w| = {unstable}", outside * edge);
+    });
+}
+// ANCHOR_END: nesterov_stability
+
+#[test]
+fn on_the_ellipse_eta_0_6_is_too_large_for_gradient_descent_but_not_for_momentum() {
+    // The steep axis has λ = 4: η·λ = 2.4 > 2 (GD diverges), < 3.8 (β = 0.9 converges).
+    let (eta, lambda) = (0.6, 4.0);
+    let gd =
+        run_on_a_quadratic(MomentumConfig::new(eta).momentum(0.0).build(1).unwrap(), lambda, 500);
+    let heavy_ball = run_on_a_quadratic(Momentum::new(eta, 1).unwrap(), lambda, 500);
+    assert!(has_escaped(gd), "gradient descent should diverge, |w| = {gd}");
+    assert!(heavy_ball < CONVERGED, "momentum should converge, |w| = {heavy_ball}");
+}
+
+// ANCHOR: momentum_beta_zero_is_gd
+/// With β = 0, momentum (heavy ball or Nesterov) is gradient descent bit for bit.
+///
+/// Conditions: any η > 0 and any finite gradients other than −0.
+///
+/// Proof sketch: v ← 0·v + g = 0 + g = g exactly (0·v = +0 for finite v, and
+/// +0 + g = g in IEEE arithmetic unless g = −0, which becomes +0); Nesterov's
+/// direction g + 0·v = g likewise. The weight then moves by η·g, the same product
+/// gradient descent subtracts, so every bit agrees.
+#[test]
+fn momentum_with_beta_zero_is_gradient_descent_bit_for_bit() {
+    proptest!(|(
+        eta in log_uniform(1e-4, 10.0),
+        nesterov in any::<bool>(),
+        start in prop::collection::vec(-1e3..1e3f64, 1..6),
+        gradients in prop::collection::vec(prop::collection::vec(-1e3..1e3f64, 6), 1..20),
+    )| {
+        let n = start.len();
+        let config = MomentumConfig::new(eta).momentum(0.0).nesterov(nesterov);
+        let mut momentum = config.build(n).unwrap();
+        let mut gd = GradientDescent::new(eta).unwrap();
+        let (mut a, mut b) = (start.clone(), start);
+        for g in &gradients {
+            momentum.step(&mut a, &g[..n]);
+            gd.step(&mut b, &g[..n]);
+            let bits = |w: &[f64]| w.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            prop_assert_eq!(bits(&a), bits(&b));
+        }
+    });
+}
+// ANCHOR_END: momentum_beta_zero_is_gd
+
+// ANCHOR: adam_constant_gradient
+/// Under a constant gradient g, Adam's bias-corrected first moment m̂ equals g and
+/// its step is η·|g|/(|g| + ε) in size, against the sign of g, from the first step.
+///
+/// Conditions: ε ≥ 0 outside the root (the default), any β₁, β₂ ∈ [0, 1), any
+/// η > 0, g ≠ 0, t ≥ 1.
+///
+/// Proof sketch: from m₀ = 0, m_t = (1 − β₁)·g·(1 + β₁ + … + β₁ᵗ⁻¹) = (1 − β₁ᵗ)·g,
+/// so m̂ = g; likewise G_t = (1 − β₂ᵗ)·g² and Ĝ = g², so
+/// Δ = η·g/(√(g²) + ε) = η·g/(|g| + ε).
+///
+/// Rounding slack: each step of the average adds at most about 3u·|g| of error,
+/// damped by β per step, so m carries at most 3u/(1 − β₁) relative error; 1 − β₁ᵗ
+/// (exact at t = 1, since 1 − β is exact for β ≥ ½ and `powf(β, 1) = β`) carries at
+/// most 2u/(1 − β₁) after the cancellation; a division adds u. The same holds for
+/// G with β₂, halved by the root. The tolerances below are twice those first-order
+/// bounds: for the defaults about 1.1e-14 for m̂ and 5.7e-13 for the step.
+#[test]
+fn adam_under_a_constant_gradient_has_m_hat_g_and_steps_of_eta_g_over_abs_g_plus_epsilon() {
+    proptest!(|(
+        g in signed_log_uniform(1e-4, 1e4),
+        eta in log_uniform(1e-4, 1.0),
+        epsilon in prop_oneof![Just(0.0), Just(1e-8), log_uniform(1e-12, 1e-2)],
+        beta1 in prop_oneof![Just(0.9), 0.0..0.99f64],
+        beta2 in prop_oneof![Just(0.999), 0.0..0.9999f64],
+        steps in 1..300u64,
+    )| {
+        let config = AdamConfig::new(eta).beta1(beta1).beta2(beta2).epsilon(epsilon);
+        let mut adam = config.build(1).unwrap();
+        let m_hat_slack = (10.0 / (1.0 - beta1) + 2.0) * U;
+        let step_slack = (10.0 / (1.0 - beta1) + 5.0 / (1.0 - beta2) + 12.0) * U;
+        let expected_step = eta * g.abs() / (g.abs() + epsilon);
+        for t in 1..=steps {
+            let mut w = [0.0];
+            adam.step(&mut w, &[g]);
+            let m_hat = adam.first_moment()[0] / bias_correction(beta1, t);
+            prop_assert!(
+                (m_hat - g).abs() <= m_hat_slack * g.abs(),
+                "t = {t}: m̂ = {m_hat}, g = {g}"
+            );
+            // w started at 0, so −w is the step Δ exactly.
+            let step = -w[0];
+            prop_assert_eq!(step.signum(), g.signum());
+            prop_assert!(
+                (step.abs() - expected_step).abs() <= step_slack * expected_step,
+                "t = {t}: |Δ| = {}, η·|g|/(|g| + ε) = {expected_step}", step.abs()
+            );
+        }
+    });
+}
+// ANCHOR_END: adam_constant_gradient
+
+// ANCHOR: adam_beta1_zero_is_rmsprop
+/// With β₁ = 0, Adam is RMSprop with γ = β₂ and a learning rate and ε rescaled by
+/// the bias correction c_t = 1 − β₂ᵗ of step t:
+///
+/// - its second moment G is RMSprop's accumulator, bit for bit;
+/// - its step is RMSprop's scaled step η_t·g/d(G) with η_t = η·√c_t and, for ε
+///   outside the root, d(G) = √G + ε·√c_t (inside: √(G + ε·c_t));
+/// - in particular with ε = 0, Adam's step is √(1 − β₂ᵗ) times RMSprop's: smaller,
+///   by √(1 − β₂) ≈ 0.03 at the first step for β₂ = 0.999, tending to equal.
+///
+/// Conditions: any η > 0, β₂ ∈ [0, 1), ε ≥ 0, either placement, finite gradients.
+///
+/// Proof sketch: β₁ = 0 gives m = g and 1 − 0ᵗ = 1, so m̂ = g exactly; G follows
+/// the same `running_average` as RMSprop. Then η·g/(√(G/c) + ε) =
+/// η·√c·g/(√G + ε·√c), and η·g/√(G/c + ε) = η·√c·g/√(G + ε·c).
+///
+/// Tolerance: the two sides group the same exact quantity differently, a dozen
+/// roundings of at most u each with no cancellation (every term is positive): 16u
+/// relative.
+#[test]
+fn adam_with_beta1_zero_is_rmsprop_with_a_bias_corrected_learning_rate() {
+    proptest!(|(
+        eta in log_uniform(1e-4, 1.0),
+        beta2 in prop_oneof![Just(0.999), 0.0..0.9999f64],
+        epsilon in prop_oneof![Just(0.0), Just(1e-8), log_uniform(1e-12, 1e-2)],
+        inside in any::<bool>(),
+        gradients in prop::collection::vec(signed_log_uniform(1e-3, 1e3), 1..100),
+    )| {
+        let placement =
+            if inside { EpsilonPlacement::InsideRoot } else { EpsilonPlacement::OutsideRoot };
+        let adam_config = AdamConfig::new(eta).beta1(0.0).beta2(beta2);
+        let mut adam = adam_config.epsilon(epsilon).epsilon_placement(placement).build(1).unwrap();
+        let mut adam_without_epsilon = adam_config.epsilon(0.0).build(1).unwrap();
+        let mut rmsprop = RmsPropConfig::new(eta).decay(beta2).epsilon(0.0).build(1).unwrap();
+        for (t, &g) in (1..).zip(&gradients) {
+            // Every weight starts at 0, so each step leaves −Δ in it.
+            let (mut adam_w, mut plain_w, mut rmsprop_w) = ([0.0], [0.0], [0.0]);
+            adam.step(&mut adam_w, &[g]);
+            adam_without_epsilon.step(&mut plain_w, &[g]);
+            rmsprop.step(&mut rmsprop_w, &[g]);
+            let big_g = rmsprop.accumulator()[0];
+            prop_assert_eq!(adam.second_moment()[0].to_bits(), big_g.to_bits());
+
+            let c = bias_correction(beta2, t);
+            let scaled_epsilon = if inside { epsilon * c } else { epsilon * c.sqrt() };
+            let rescaled = ScaledStep::new(eta * c.sqrt(), scaled_epsilon, placement).unwrap();
+            let expected = rescaled.delta(g, big_g);
+            let step = -adam_w[0];
+            prop_assert!(
+                (step - expected).abs() <= 16.0 * U * expected.abs(),
+                "t = {t}: Adam's Δ = {step}, rescaled RMSprop's = {expected}"
+            );
+
+            let (plain, scaled_rmsprop) = (-plain_w[0], -c.sqrt() * rmsprop_w[0]);
+            prop_assert!(
+                (plain - scaled_rmsprop).abs() <= 16.0 * U * plain.abs(),
+                "t = {t}: Adam's Δ = {plain}, √c·RMSprop's = {scaled_rmsprop}"
+            );
+        }
+    });
+}
+// ANCHOR_END: adam_beta1_zero_is_rmsprop
+
+/// The bound that Cauchy–Schwarz gives on Adam's step t, for β₂ > 0:
+/// η·(1 − β₁)/(1 − β₁ᵗ)·√((1 − β₂ᵗ)/(1 − β₂))·√(Σ_{j<t} (β₁²/β₂)ʲ).
+fn cauchy_schwarz_bound(eta: f64, beta1: f64, beta2: f64, t: u64) -> f64 {
+    let ratio = beta1 * beta1 / beta2;
+    let sum: f64 = (0..t).map(|j| ratio.powf(j as f64)).sum();
+    eta * (1.0 - beta1) / bias_correction(beta1, t)
+        * (bias_correction(beta2, t) / (1.0 - beta2)).sqrt()
+        * sum.sqrt()
+}
+
+// ANCHOR: adam_step_bound
+/// Adam's step is bounded for *every* gradient sequence, but not by the often
+/// quoted η·(1 − β₁)/√(1 − β₂): the true bound is
+///
+/// |Δ_t| ≤ η·(1 − β₁)/(1 − β₁ᵗ) · √((1 − β₂ᵗ)/(1 − β₂)) · √(Σ_{j<t} (β₁²/β₂)ʲ),
+///
+/// which for large t and β₁² < β₂ tends to η·(1 − β₁)/√(1 − β₂)/√(1 − β₁²/β₂):
+/// 7.27·η for the defaults, against the folklore 3.16·η.
+///
+/// Conditions: any η > 0, β₁ ∈ [0, 1), β₂ ∈ (0, 1), ε ≥ 0 (ε only shrinks the step).
+///
+/// Proof sketch: m_t = Σ_k a_k·g_k and G_t = Σ_k b_k·g_k² with
+/// a_k = (1 − β₁)·β₁ᵗ⁻ᵏ and b_k = (1 − β₂)·β₂ᵗ⁻ᵏ. By Cauchy–Schwarz,
+/// |Σ a_k·g_k| ≤ √(Σ a_k²/b_k)·√(Σ b_k·g_k²), so |m|/√G ≤ √(Σ a_k²/b_k), and the
+/// step is η·|m|/(1 − β₁ᵗ)·√(1 − β₂ᵗ)/√G at most. Equality needs g_k ∝ a_k/b_k,
+/// gradients growing by β₂/β₁ per step: the counter-example below.
+///
+/// Tolerance: m and G carry at most about 5u/(1 − β) relative rounding error each
+/// (see the constant-gradient property), far below the 1e-9 allowed here.
+#[test]
+fn adams_step_never_exceeds_the_cauchy_schwarz_bound() {
+    proptest!(|(
+        eta in log_uniform(1e-4, 1.0),
+        beta1 in prop_oneof![Just(0.9), 0.0..0.99f64],
+        beta2 in prop_oneof![Just(0.999), 0.5..0.9999f64],
+        epsilon in prop_oneof![Just(0.0), Just(1e-8)],
+        gradients in prop::collection::vec(
+            prop_oneof![Just(0.0), signed_log_uniform(1e-6, 1e6)],
+            1..200,
+        ),
+    )| {
+        let config = AdamConfig::new(eta).beta1(beta1).beta2(beta2).epsilon(epsilon);
+        let mut adam = config.build(1).unwrap();
+        for (t, &g) in (1..).zip(&gradients) {
+            let mut w = [0.0];
+            adam.step(&mut w, &[g]);
+            let bound = cauchy_schwarz_bound(eta, beta1, beta2, t);
+            let step = w[0].abs();
+            prop_assert!(step <= bound * (1.0 + 1e-9), "t = {t}: |Δ| = {step} > {bound}");
+        }
+    });
+}
+// ANCHOR_END: adam_step_bound
+
+// ANCHOR: adam_folklore_bound_is_false
+/// A counter-example to the often quoted |Δ| ≤ η·(1 − β₁)/√(1 − β₂) (Kingma & Ba,
+/// section 2.1, for the case 1 − β₁ > √(1 − β₂), which the defaults are in).
+///
+/// 10 000 zero gradients make the bias correction of G negligible
+/// (1 − 0.999¹⁰⁰⁰⁰ ≈ 1 − 4.5e-5); then 200 gradients growing by β₂/β₁ ≈ 1.11 per
+/// step, the equality case of Cauchy–Schwarz, push the step to 7.27·η, more than
+/// twice the quoted 3.16·η.
+#[test]
+fn adams_step_can_exceed_the_often_quoted_bound() {
+    let (eta, beta1, beta2): (f64, f64, f64) = (1e-3, 0.9, 0.999);
+    let mut adam = Adam::new(eta, 1).unwrap();
+    let mut w = [0.0];
+    for _ in 0..10_000 {
+        adam.step(&mut w, &[0.0]);
+    }
+    assert_eq!(w, [0.0]);
+    for k in 0..200 {
+        w = [0.0];
+        adam.step(&mut w, &[(beta2 / beta1).powi(k)]);
+    }
+    let step = w[0].abs();
+    let folklore = eta * (1.0 - beta1) / (1.0f64 - beta2).sqrt();
+    let true_bound = cauchy_schwarz_bound(eta, beta1, beta2, adam.steps());
+    assert!(step > 2.0 * folklore, "|Δ| = {step}, folklore bound {folklore}");
+    // The true bound is nearly reached: the zero gradients and the first 0.81²⁰⁰
+    // of the geometric sum are all that is missing (1e-5 relative would do).
+    assert!(step <= true_bound && step > 0.9999 * true_bound, "|Δ| = {step}, bound {true_bound}");
+    approx::assert_relative_eq!(step / eta, 7.27, max_relative = 1e-3);
+}
+// ANCHOR_END: adam_folklore_bound_is_false
