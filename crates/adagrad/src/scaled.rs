@@ -88,8 +88,10 @@ impl ScaledStep {
     /// is 0, as in [`delta`](Self::delta)).
     #[inline]
     pub fn scaled_gradient(&self, g: f64, accumulated: f64) -> f64 {
+        // ANCHOR: solution_scaled_gradient
         let denominator = self.denominator(accumulated);
         if denominator > 0.0 { g / denominator } else { 0.0 }
+        // ANCHOR_END: solution_scaled_gradient
     }
 
     /// The effective learning rate η / √(G + ε) of a weight with accumulator G

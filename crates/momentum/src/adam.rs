@@ -127,7 +127,9 @@ impl AdamConfig {
 /// `beta ** step` also calls, and it is accurate to within an ulp for any t.
 // ANCHOR: bias_correction
 pub fn bias_correction(beta: f64, steps: u64) -> f64 {
+    // ANCHOR: solution_bias_correction
     1.0 - beta.powf(steps as f64)
+    // ANCHOR_END: solution_bias_correction
 }
 // ANCHOR_END: bias_correction
 
@@ -193,6 +195,7 @@ impl Optimizer for Adam {
         assert_same_length("params", params.len(), "grads", grads.len());
         assert_same_length("params", params.len(), "the first moment", self.first_moment.len());
         assert_same_length("params", params.len(), "the second moment", self.second_moment.len());
+        // ANCHOR: solution_adam_step
         self.steps += 1;
         let (beta1, beta2) = (self.beta1, self.beta2);
         // m̂ = m/(1 − β₁ᵗ) and Ĝ = G/(1 − β₂ᵗ), as products by reciprocals computed
@@ -205,6 +208,7 @@ impl Optimizer for Adam {
             *big_g = running_average(beta2, *big_g, g); // RMSprop
             *w -= self.scale.delta(*m * unbias1, *big_g * unbias2);
         }
+        // ANCHOR_END: solution_adam_step
     }
     // ANCHOR_END: adam_step
 

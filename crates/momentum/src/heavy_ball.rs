@@ -131,6 +131,7 @@ impl Optimizer for Momentum {
     fn step(&mut self, params: &mut [f64], grads: &[f64]) {
         assert_same_length("params", params.len(), "grads", grads.len());
         assert_same_length("params", params.len(), "the velocity", self.velocity.len());
+        // ANCHOR: solution_heavy_ball_step
         let beta = self.momentum;
         for ((w, &g), v) in params.iter_mut().zip(grads).zip(&mut self.velocity) {
             *v = beta * *v + g;
@@ -139,6 +140,7 @@ impl Optimizer for Momentum {
             // ANCHOR_END: nesterov
             *w -= self.learning_rate * direction;
         }
+        // ANCHOR_END: solution_heavy_ball_step
     }
     // ANCHOR_END: heavy_ball_step
 }

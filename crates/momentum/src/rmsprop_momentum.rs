@@ -141,6 +141,7 @@ impl Optimizer for RmsPropMomentum {
         assert_same_length("params", params.len(), "grads", grads.len());
         assert_same_length("params", params.len(), "the accumulator", self.accumulator.len());
         assert_same_length("params", params.len(), "the buffer", self.buffer.len());
+        // ANCHOR: solution_rmsprop_momentum_step
         let (gamma, mu, eta) = (self.decay, self.momentum, self.scale.learning_rate());
         let state = self.accumulator.iter_mut().zip(&mut self.buffer);
         for ((w, &g), (big_g, b)) in params.iter_mut().zip(grads).zip(state) {
@@ -149,6 +150,7 @@ impl Optimizer for RmsPropMomentum {
             *b = mu * *b + self.scale.scaled_gradient(g, *big_g);
             *w -= eta * *b;
         }
+        // ANCHOR_END: solution_rmsprop_momentum_step
     }
     // ANCHOR_END: rmsprop_momentum_step
 

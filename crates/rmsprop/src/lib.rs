@@ -135,7 +135,9 @@ impl RmsPropConfig {
 #[inline]
 // ANCHOR: running_average
 pub fn running_average(gamma: f64, average: f64, g: f64) -> f64 {
+    // ANCHOR: solution_running_average
     gamma * average + (1.0 - gamma) * g * g
+    // ANCHOR_END: solution_running_average
 }
 // ANCHOR_END: running_average
 
