@@ -10,6 +10,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use anyhow::{Context, bail};
@@ -32,6 +34,9 @@ pub struct Request {
     /// The kit's target folder (see [`sandbox`]).
     pub target_dir: PathBuf,
 }
+
+/// How a test ran: its outcome, why it failed, and how many seconds it took.
+type Ran = (Outcome, String, f64);
 
 /// The rubric file, relative to a workspace root.
 pub const RUBRIC: &str = "tests/rubric.toml";
@@ -66,22 +71,50 @@ pub fn grade(request: &Request) -> anyhow::Result<Report> {
         }
     }
     let package_dir = workspace.path().join("tests");
+    let scored = rubric.scored_tests();
+    // Each test in a process of its own, as many at once as there are cores:
+    // a test's time limit is its own, whatever runs beside it.
+    let next = AtomicUsize::new(0);
+    let outcomes: Mutex<Vec<Option<anyhow::Result<Ran>>>> =
+        Mutex::new((0..scored.len()).map(|_| None).collect());
+    let workers =
+        std::thread::available_parallelism().map_or(1, |n| n.get()).min(scored.len().max(1));
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let index = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(&(name, _, _)) = scored.get(index) else { break };
+                    let (target, path) = name.split_once("::").unwrap_or((name, ""));
+                    let outcome = match (found.get(name), binaries.get(target)) {
+                        (None, _) | (_, None) => Ok((
+                            Outcome::Missing,
+                            "no test of that exact name in the graded suite".into(),
+                            0.0,
+                        )),
+                        (Some(true), _) => {
+                            Ok((Outcome::Ignored, "the test is marked #[ignore]".into(), 0.0))
+                        }
+                        (Some(false), Some(binary)) => run_one(binary, path, &package_dir, timeout),
+                    };
+                    if let Ok(mut slots) = outcomes.lock() {
+                        slots[index] = Some(outcome);
+                    }
+                }
+            });
+        }
+    });
+    let outcomes =
+        outcomes.into_inner().map_err(|_| anyhow::anyhow!("a grading thread panicked"))?;
     let mut results = Vec::new();
-    for (name, assignment, points) in rubric.scored_tests() {
-        let (target, path) = name.split_once("::").unwrap_or((name, ""));
-        let (outcome, message, seconds) = match (found.get(name), binaries.get(target)) {
-            (None, _) | (_, None) => {
-                (Outcome::Missing, "no test of that exact name in the graded suite".into(), 0.0)
-            }
-            (Some(true), _) => (Outcome::Ignored, "the test is marked #[ignore]".into(), 0.0),
-            (Some(false), Some(binary)) => run_one(binary, path, &package_dir, timeout)?,
-        };
-        let earned = if outcome == Outcome::Passed { points } else { 0 };
+    for ((name, assignment, points), outcome) in scored.iter().zip(outcomes) {
+        let (outcome, message, seconds) = outcome.context("a test was never run")??;
+        let earned = if outcome == Outcome::Passed { *points } else { 0 };
         results.push(TestResult {
             name: name.to_string(),
             assignment: assignment.to_string(),
             points: earned,
-            max_points: points,
+            max_points: *points,
             outcome,
             message,
             seconds,
@@ -237,7 +270,7 @@ fn run_one(
     path: &str,
     package_dir: &Path,
     timeout: Duration,
-) -> anyhow::Result<(Outcome, String, f64)> {
+) -> anyhow::Result<Ran> {
     let mut command = std::process::Command::new(binary);
     command
         .args([path, "--exact", "--test-threads", "1"])

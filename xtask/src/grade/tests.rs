@@ -44,7 +44,8 @@ fn mini_course() -> tempfile::TempDir {
              #[test]\n#[ignore]\nfn ignored_by_the_author() { assert_eq!(double(1), 2); }\n\
              /// Loops forever unless `double` doubles: the grader must not hang.\n\
              #[test]\nfn terminates() { let mut x = 1; while double(x) != 2 * x { x = 1; } }\n\
-             #[test]\nfn not_in_the_rubric() {}\n",
+             #[test]\nfn not_in_the_rubric() {}\n\
+             #[cfg(any())]\n#[test]\nfn filtered_away_by_cfg() {}\n",
         ),
         (
             "tests/rubric.toml",
@@ -55,7 +56,8 @@ fn mini_course() -> tempfile::TempDir {
              hint = \"twice x\"\nuses = [\"x\"]\n\
              [assignment.tests]\n\"calc::doubles_two\" = 1\n\"calc::doubles_negatives\" = 2\n\
              \"calc::ignored_by_the_author\" = 3\n\"calc::terminates\" = 4\n\
-             \"calc::renamed_in_the_suite\" = 5\n\"calc::doubles\" = 6\n",
+             \"calc::renamed_in_the_suite\" = 5\n\"calc::doubles\" = 6\n\
+             \"calc::filtered_away_by_cfg\" = 7\n",
         ),
     ];
     for (path, text) in files {
@@ -110,10 +112,12 @@ fn tests_are_counted_by_exact_name_and_missing_or_ignored_ones_score_zero() {
     assert_eq!(outcome("calc::renamed_in_the_suite"), Outcome::Missing);
     // A prefix of `doubles_two` and `doubles_negatives` is not a test of its own.
     assert_eq!(outcome("calc::doubles"), Outcome::Missing);
-    assert_eq!((report.total(), report.max()), (7, 21));
+    // Compiled away: as good as deleted.
+    assert_eq!(outcome("calc::filtered_away_by_cfg"), Outcome::Missing);
+    assert_eq!((report.total(), report.max()), (7, 28));
     assert_eq!(report.unscored, ["calc::not_in_the_rubric"]);
     let table = report.table();
-    assert!(table.contains("Doubling       7/21"), "{table}");
+    assert!(table.contains("Doubling       7/28"), "{table}");
     assert!(table.contains("missing   calc::renamed_in_the_suite (0/5)"), "{table}");
 }
 
@@ -179,10 +183,10 @@ fn hidden_tests_are_added_and_scored_at_grading_time() {
     .unwrap();
     assert_eq!(report.test("calc::doubles_two").unwrap().outcome, Outcome::Passed);
     assert_eq!(report.test("hidden::doubles_zero").unwrap().outcome, Outcome::Passed);
-    assert_eq!((report.total(), report.max()), (17, 31));
+    assert_eq!((report.total(), report.max()), (17, 38));
     // The JSON an autograder reads: total, max, and per test name, points, status.
     let json = report.json();
-    assert_eq!((json["total"].as_u64(), json["max"].as_u64()), (Some(17), Some(31)));
+    assert_eq!((json["total"].as_u64(), json["max"].as_u64()), (Some(17), Some(38)));
     let hidden_test = json["tests"]
         .as_array()
         .unwrap()
