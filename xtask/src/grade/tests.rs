@@ -210,6 +210,21 @@ fn hidden_tests_are_added_and_scored_at_grading_time() {
 }
 
 #[test]
+fn a_submission_that_exits_early_with_success_does_not_pass() {
+    let course = mini_course();
+    // Writes a libtest-like summary past the output capture, then ends the test
+    // process with status 0 before any assertion can fail.
+    let submission = submission_with(
+        "use std::io::Write as _;\n    let _ = x;\n    \
+         let _ = writeln!(std::io::stdout(), \"test result: ok. 1 passed; 0 failed\");\n    \
+         std::process::exit(0)",
+    );
+    let report = grade(&request(course.path(), submission.path())).unwrap();
+    assert_eq!(report.test("calc::doubles_two").unwrap().outcome, Outcome::Failed);
+    assert_eq!(report.total(), 0);
+}
+
+#[test]
 fn a_submission_that_does_not_compile_scores_zero_and_shows_the_error() {
     let course = mini_course();
     let submission = submission_with("x * \"two\"");
