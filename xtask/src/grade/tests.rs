@@ -216,7 +216,8 @@ fn a_submission_that_exits_early_with_success_does_not_pass() {
     // process with status 0 before any assertion can fail.
     let submission = submission_with(
         "use std::io::Write as _;\n    let _ = x;\n    \
-         let _ = writeln!(std::io::stdout(), \"test result: ok. 1 passed; 0 failed\");\n    \
+         let _ = writeln!(std::io::stdout(), \"ok\\n\\ntest doubles_two ... ok\\n\\n\\
+         test result: ok. 1 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out;\");\n    \
          std::process::exit(0)",
     );
     let report = grade(&request(course.path(), submission.path())).unwrap();
