@@ -271,17 +271,34 @@ pub fn student_readme(rubric: &Rubric) -> String {
     let _ = writeln!(
         out,
         "# Descent: your copy\n\n\
-         This is the Descent course (gradient descent, Adagrad, RMSprop) with the heart of\n\
-         each method cut out. Every `todo!(\"…\")` in `crates/` is yours to write; its text is\n\
-         a hint, and the chapter of the book named below explains the idea and the formula.\n\n\
+         This is the Descent course (gradient descent, Adagrad, RMSprop, momentum and\n\
+         Adam) with the heart of each method cut out. Every `todo!(\"…\")` in `crates/`\n\
+         is yours to write; its text is a hint, and the chapter of the book named below\n\
+         explains the idea and the formula.\n\n\
          ## Assignments\n"
     );
     let _ = writeln!(out, "| assignment | what you write | points |\n|---|---|---|");
     for a in &rubric.assignments {
         let points: u32 = a.tests.values().sum();
-        let places: Vec<String> =
-            a.regions.iter().map(|r| format!("`{}` (`{}`)", r.file, r.name)).collect();
-        let _ = writeln!(out, "| {} | {} | {points} |", a.title, places.join(", "));
+        // Regions grouped by file, in rubric order.
+        let mut files: Vec<(&str, Vec<&str>)> = Vec::new();
+        for r in &a.regions {
+            match files.iter_mut().find(|(file, _)| *file == r.file) {
+                Some((_, names)) => names.push(&r.name),
+                None => files.push((&r.file, vec![&r.name])),
+            }
+        }
+        let places: Vec<String> = files
+            .iter()
+            .map(|(file, names)| {
+                format!(
+                    "`{file}`: {}",
+                    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                )
+            })
+            .collect();
+        let places = if places.is_empty() { "nothing new".to_string() } else { places.join("; ") };
+        let _ = writeln!(out, "| {} | {places} | {points} |", a.title);
     }
     for a in &rubric.assignments {
         let _ = writeln!(out, "\n### {}\n\n{}", a.title, a.asks.trim());
@@ -290,8 +307,9 @@ pub fn student_readme(rubric: &Rubric) -> String {
         }
         let targets: std::collections::BTreeSet<&str> =
             a.tests.keys().filter_map(|t| t.split_once("::").map(|(target, _)| target)).collect();
-        for target in targets {
-            let _ = writeln!(out, "\nIts tests: `cargo test --test {target}`");
+        if !targets.is_empty() {
+            let flags: Vec<String> = targets.iter().map(|t| format!("--test {t}")).collect();
+            let _ = writeln!(out, "\nIts tests: `cargo test {}`", flags.join(" "));
         }
     }
     let _ = writeln!(
@@ -304,9 +322,9 @@ pub fn student_readme(rubric: &Rubric) -> String {
          cargo fmt                                  # and formatted\n\
          ```\n\n\
          ## How you are graded\n\n\
-         Your instructor runs the course's graded suite (`tests/tests/*.rs`) against your\n\
-         crates ({crates}), and only those: the tests, their snapshots and the rubric\n\
-         are the instructor's own, so changing them here changes nothing in your grade.\n\
+         Your instructor runs the course's graded suite (`tests/tests/*.rs`) against\n\
+         your crates, and only those ({crates}): the tests, their snapshots and\n\
+         the rubric are the instructor's own, so changing them here changes nothing in your grade.\n\
          Each test is worth the points in `tests/rubric.toml` and is run alone, by its\n\
          exact name, with a time limit of {timeout} s: a test that fails, panics (a\n\
          `todo!()` left in) or runs too long earns nothing. Your instructor may add\n\
