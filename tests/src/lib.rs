@@ -230,10 +230,13 @@ pub const TARGET: f64 = 1e-6;
 /// With gₜ = J(wₜ) − J(w*) the *gap* of iterate t (the loss itself when the
 /// minimum is 0) and B the step budget:
 ///
-/// - **reached** at step t: the first t with gₜ < [`TARGET`];
 /// - **diverged** at step s: step s would have produced a non-finite number
-///   (`StopReason::Diverged`);
-/// - **stalled**: the target was never reached and the run stopped making
+///   (`StopReason::Diverged`), whatever the gaps before it;
+/// - **reached** at step t: from iterate t to the end of the run every gap is
+///   below [`TARGET`], and t is the first such iterate. A run that only passes
+///   below the target on its way (RMSprop hovering around the minimum does) has
+///   not reached it;
+/// - **stalled**: the target was not reached and the run stopped making
 ///   progress: either the gradient fell below the run's tolerance first, or the
 ///   budget was spent and the best gap of the second half of the budget (steps
 ///   ⌊B/2⌋ + 1 … B) is not below half the best gap of the first half (steps
@@ -241,11 +244,13 @@ pub const TARGET: f64 = 1e-6;
 ///   steps have shrunk to nothing, has stalled;
 /// - **budget spent**: the target was not reached, but the second half of the
 ///   budget at least halved the best gap: the run was still getting somewhere.
+///
+/// `gap` in the last two is the gap of the last iterate.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Outcome {
-    /// The gap fell below [`TARGET`] at this step.
+    /// Every gap from this step on is below [`TARGET`].
     Reached {
-        /// The first step with a gap below the target.
+        /// The first step from which the gap stays below the target.
         step: usize,
     },
     /// The run diverged at this step.
@@ -253,38 +258,41 @@ pub enum Outcome {
         /// The step that would have left finite numbers.
         step: usize,
     },
-    /// The run stopped making progress; `best_gap` is the smallest gap it reached.
+    /// The run stopped making progress.
     Stalled {
-        /// The smallest gap of the run.
-        best_gap: f64,
+        /// The gap of the last iterate.
+        gap: f64,
     },
     /// The run was still progressing when its budget ran out.
     BudgetSpent {
-        /// The smallest gap of the run.
-        best_gap: f64,
+        /// The gap of the last iterate.
+        gap: f64,
     },
 }
 
 impl Outcome {
     /// Classifies `trace`, a run on an objective whose minimum value is `minimum`.
     pub fn of(trace: &Trace, minimum: f64) -> Self {
-        let gaps: Vec<f64> = trace.losses.iter().map(|loss| loss - minimum).collect();
-        let best = |gaps: &[f64]| gaps.iter().copied().fold(f64::INFINITY, f64::min);
-        if let Some(step) = gaps.iter().position(|&gap| gap < TARGET) {
-            return Self::Reached { step };
+        if let StopReason::Diverged { step, .. } = trace.stop {
+            return Self::Diverged { step };
         }
-        let best_gap = best(&gaps);
+        let gaps: Vec<f64> = trace.losses.iter().map(|loss| loss - minimum).collect();
+        let settled = gaps.iter().rposition(|&gap| gap >= TARGET).map_or(0, |t| t + 1);
+        if settled < gaps.len() {
+            return Self::Reached { step: settled };
+        }
+        let gap = gaps.last().copied().unwrap_or(f64::NAN);
+        let best = |gaps: &[f64]| gaps.iter().copied().fold(f64::INFINITY, f64::min);
         match trace.stop {
-            StopReason::Diverged { step, .. } => Self::Diverged { step },
-            StopReason::Converged { .. } => Self::Stalled { best_gap },
             StopReason::BudgetSpent { steps } => {
                 let (first_half, second_half) = gaps.split_at(steps / 2 + 1);
                 if best(second_half) < 0.5 * best(first_half) {
-                    Self::BudgetSpent { best_gap }
+                    Self::BudgetSpent { gap }
                 } else {
-                    Self::Stalled { best_gap }
+                    Self::Stalled { gap }
                 }
             }
+            _ => Self::Stalled { gap },
         }
     }
 }
@@ -294,8 +302,8 @@ impl fmt::Display for Outcome {
         match self {
             Self::Reached { step } => write!(f, "{step}"),
             Self::Diverged { step } => write!(f, "diverged at {step}"),
-            Self::Stalled { best_gap } => write!(f, "stalled at {best_gap:.1e}"),
-            Self::BudgetSpent { best_gap } => write!(f, "budget spent, {best_gap:.1e}"),
+            Self::Stalled { gap } => write!(f, "stalled, gap {gap:.1e}"),
+            Self::BudgetSpent { gap } => write!(f, "budget spent, gap {gap:.1e}"),
         }
     }
 }
@@ -319,14 +327,22 @@ mod tests {
     }
 
     #[test]
-    fn the_first_loss_below_the_target_is_reached() {
+    fn the_target_is_reached_where_the_gap_stays_below_it() {
         let t = trace(&[1.0, 1e-3, 5e-7, 1e-9], StopReason::BudgetSpent { steps: 3 });
         assert_eq!(Outcome::of(&t, 0.0), Outcome::Reached { step: 2 });
+        let t = trace(&[1e-7, 1e-8], StopReason::Converged { step: 1 });
+        assert_eq!(Outcome::of(&t, 0.0), Outcome::Reached { step: 0 });
     }
 
     #[test]
-    fn a_divergence_before_the_target_is_reported_with_its_step() {
-        let t = trace(&[1.0, 4.0], StopReason::Diverged { step: 2, cause: Divergence::Loss });
+    fn passing_below_the_target_and_leaving_again_is_not_reaching_it() {
+        let t = trace(&[1.0, 1e-7, 0.04, 1e-7, 0.04], StopReason::BudgetSpent { steps: 4 });
+        assert_eq!(Outcome::of(&t, 0.0), Outcome::Stalled { gap: 0.04 });
+    }
+
+    #[test]
+    fn a_divergence_is_reported_with_its_step() {
+        let t = trace(&[1.0, 1e-9], StopReason::Diverged { step: 2, cause: Divergence::Loss });
         assert_eq!(Outcome::of(&t, 0.0), Outcome::Diverged { step: 2 });
     }
 
@@ -334,9 +350,15 @@ mod tests {
     fn a_second_half_that_does_not_halve_the_best_gap_is_a_stall() {
         // Budget 4: first half = steps 0..=2 (best 0.1), second half = 3..=4 (best 0.06).
         let t = trace(&[1.0, 0.5, 0.1, 0.08, 0.06], StopReason::BudgetSpent { steps: 4 });
-        assert_eq!(Outcome::of(&t, 0.0), Outcome::Stalled { best_gap: 0.06 });
+        assert_eq!(Outcome::of(&t, 0.0), Outcome::Stalled { gap: 0.06 });
         let t = trace(&[1.0, 0.5, 0.1, 0.08, 0.04], StopReason::BudgetSpent { steps: 4 });
-        assert_eq!(Outcome::of(&t, 0.0), Outcome::BudgetSpent { best_gap: 0.04 });
+        assert_eq!(Outcome::of(&t, 0.0), Outcome::BudgetSpent { gap: 0.04 });
+    }
+
+    #[test]
+    fn a_vanished_gradient_above_the_target_is_a_stall() {
+        let t = trace(&[1.0, 0.5], StopReason::Converged { step: 1 });
+        assert_eq!(Outcome::of(&t, 0.0), Outcome::Stalled { gap: 0.5 });
     }
 
     #[test]
