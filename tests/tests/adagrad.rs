@@ -359,7 +359,8 @@ fn adagrad_zero_gradient_with_zero_epsilon_and_empty_accumulator_is_zero_not_nan
 /// it would be η·2/√5.
 #[test]
 fn adagrad_epsilon_outside_the_root_is_added_to_the_root() {
-    let outside = AdagradConfig::new(0.3).epsilon(1.0).epsilon_placement(EpsilonPlacement::OutsideRoot);
+    let outside =
+        AdagradConfig::new(0.3).epsilon(1.0).epsilon_placement(EpsilonPlacement::OutsideRoot);
     let inside = AdagradConfig::new(0.3).epsilon(1.0);
     // Two roundings on each side, in whatever order the step is written: 4u.
     let delta = step_from_zero(&mut outside.build(1).unwrap(), &[2.0])[0];
@@ -372,7 +373,8 @@ fn adagrad_epsilon_outside_the_root_is_added_to_the_root() {
 /// η·g/√(0.1 + g² + ε), smaller than η.
 #[test]
 fn adagrad_initial_accumulator_enters_the_first_step() {
-    let mut adagrad = AdagradConfig::new(1.0).epsilon(0.0).initial_accumulator(5.0).build(1).unwrap();
+    let mut adagrad =
+        AdagradConfig::new(1.0).epsilon(0.0).initial_accumulator(5.0).build(1).unwrap();
     assert_eq!(adagrad.accumulator(), [5.0]);
     assert_within_roundings(step_from_zero(&mut adagrad, &[2.0])[0], 2.0 / 3.0, 4.0, "step");
     assert_eq!(adagrad.accumulator(), [9.0]);

@@ -25,12 +25,15 @@ enum Method {
     RmsProp(RmsPropConfig),
 }
 
+/// The strategies draw settings inside every valid range.
+const IN_RANGE: &str = "settings drawn in range";
+
 impl Method {
     fn build(self, n: usize) -> Box<dyn Optimizer> {
         match self {
-            Self::Gd(eta) => Box::new(GradientDescent::new(eta).unwrap()),
-            Self::Adagrad(config) => Box::new(config.build(n).unwrap()),
-            Self::RmsProp(config) => Box::new(config.build(n).unwrap()),
+            Self::Gd(eta) => Box::new(GradientDescent::new(eta).expect(IN_RANGE)),
+            Self::Adagrad(config) => Box::new(config.build(n).expect(IN_RANGE)),
+            Self::RmsProp(config) => Box::new(config.build(n).expect(IN_RANGE)),
         }
     }
 }
@@ -47,7 +50,9 @@ fn method() -> impl Strategy<Value = Method> {
 fn objective(index: usize) -> Box<dyn Objective> {
     match index {
         0 => Box::new(DiagonalQuadratic::ellipse()),
-        1 => Box::new(Quadratic::rotated_valley(std::f64::consts::FRAC_PI_6, [0.2, 4.0], [1.0, 1.0])),
+        1 => {
+            Box::new(Quadratic::rotated_valley(std::f64::consts::FRAC_PI_6, [0.2, 4.0], [1.0, 1.0]))
+        }
         2 => Box::new(Rosenbrock::default()),
         _ => Box::new(LinearRegression::course_data()),
     }
@@ -136,7 +141,10 @@ fn hyper_parameters_out_of_range_are_rejected_naming_parameter_range_and_value()
         assert_eq!(RmsProp::new(eta, 2).unwrap_err().to_string(), message);
     }
     let err = GradientDescent::new(-0.5).unwrap_err();
-    assert_eq!((err.parameter, err.valid_range, err.value), ("learning rate", "finite and > 0", -0.5));
+    assert_eq!(
+        (err.parameter, err.valid_range, err.value),
+        ("learning rate", "finite and > 0", -0.5)
+    );
     for (eps, shown) in [(-1e-8, "-0.00000001"), (f64::NAN, "NaN"), (f64::INFINITY, "inf")] {
         let message = format!("epsilon must be finite and >= 0, got {shown}");
         assert_eq!(AdagradConfig::new(0.1).epsilon(eps).build(1).unwrap_err().to_string(), message);
@@ -169,14 +177,17 @@ fn hyper_parameters_at_the_edges_of_their_ranges_are_accepted() {
     }
 }
 
+/// Builds a fresh optimizer.
+type MakeOptimizer = fn() -> Box<dyn Optimizer>;
+
 /// A step with slices of different lengths panics naming both lengths, for every
 /// method: `zip` would otherwise stop at the shorter and leave weights untouched.
 #[test]
 fn mismatched_lengths_panic_naming_both_lengths() {
-    let methods: [(&str, Box<dyn Fn() -> Box<dyn Optimizer>>); 3] = [
-        ("GD", Box::new(|| Box::new(GradientDescent::new(0.1).unwrap()))),
-        ("Adagrad", Box::new(|| Box::new(Adagrad::new(0.1, 2).unwrap()))),
-        ("RMSprop", Box::new(|| Box::new(RmsProp::new(0.1, 2).unwrap()))),
+    let methods: [(&str, MakeOptimizer); 3] = [
+        ("GD", || Box::new(GradientDescent::new(0.1).unwrap())),
+        ("Adagrad", || Box::new(Adagrad::new(0.1, 2).unwrap())),
+        ("RMSprop", || Box::new(RmsProp::new(0.1, 2).unwrap())),
     ];
     for (name, make) in &methods {
         let step = || make().step(&mut [0.0; 2], &[1.0; 3]);
@@ -214,14 +225,19 @@ fn a_run_records_the_start_and_every_step() {
         let trace = minimize(&ellipse, optimizer.as_mut(), &[-5.0, -2.0], Stop::after(3));
         assert_eq!(trace.stop, StopReason::BudgetSpent { steps: 3 });
         assert_eq!(trace.steps(), 3);
-        assert_eq!((trace.iterates.len(), trace.losses.len(), trace.gradient_norms.len()), (4, 4, 4));
+        assert_eq!(
+            (trace.iterates.len(), trace.losses.len(), trace.gradient_norms.len()),
+            (4, 4, 4)
+        );
         assert_eq!(trace.effective_learning_rates.len(), if k == 0 { 0 } else { 3 });
         assert_eq!(trace.objective, "ellipse");
         assert_eq!(trace.iterates[0], [-5.0, -2.0]);
         assert_eq!(trace.last(), Some(trace.iterates[3].as_slice()));
         // J(−5, −2) = 0.1·25 + 2·4 = 10.5 and |∇J| = |(−1, −8)| = √65, both exact.
         assert_eq!((trace.losses[0], trace.gradient_norms[0]), (10.5, 65f64.sqrt()));
-        for (w, (loss, norm)) in trace.iterates.iter().zip(trace.losses.iter().zip(&trace.gradient_norms)) {
+        for (w, (loss, norm)) in
+            trace.iterates.iter().zip(trace.losses.iter().zip(&trace.gradient_norms))
+        {
             let mut g = [0.0; 2];
             ellipse.gradient(w, &mut g);
             assert_eq!(*loss, ellipse.value(w));
@@ -235,13 +251,17 @@ fn a_run_records_the_start_and_every_step() {
 #[test]
 fn a_run_records_the_effective_learning_rates_of_each_step() {
     let ellipse = DiagonalQuadratic::ellipse();
-    let trace = minimize(&ellipse, &mut Adagrad::new(0.4, 2).unwrap(), &[-5.0, -2.0], Stop::after(4));
+    let trace =
+        minimize(&ellipse, &mut Adagrad::new(0.4, 2).unwrap(), &[-5.0, -2.0], Stop::after(4));
     let mut adagrad = Adagrad::new(0.4, 2).unwrap();
     for (t, w) in trace.iterates.iter().take(4).enumerate() {
         let mut g = [0.0; 2];
         ellipse.gradient(w, &mut g);
         adagrad.step(&mut w.clone(), &g);
-        assert_eq!(Some(trace.effective_learning_rates[t].clone()), adagrad.effective_learning_rates());
+        assert_eq!(
+            Some(trace.effective_learning_rates[t].clone()),
+            adagrad.effective_learning_rates()
+        );
     }
 }
 
@@ -259,7 +279,8 @@ fn a_run_converges_when_the_gradient_reaches_the_tolerance_even_at_the_last_step
         assert_eq!(trace.last(), Some([0.0, 0.0].as_slice()));
     }
     // A start already at the minimum converges at step 0 without stepping.
-    let trace = minimize(&bowl, &mut GradientDescent::new(1.0).unwrap(), &[0.0, 0.0], Stop::after(5));
+    let trace =
+        minimize(&bowl, &mut GradientDescent::new(1.0).unwrap(), &[0.0, 0.0], Stop::after(5));
     assert_eq!(trace.stop, StopReason::Converged { step: 0 });
 }
 
@@ -317,14 +338,19 @@ impl Objective for Cliff {
 #[test]
 fn a_run_stops_before_the_first_non_finite_number_and_names_the_cause() {
     // η = 10 on ½w²: w is multiplied by −9 a step, and J overflows first.
-    let trace =
-        minimize(&DiagonalQuadratic::parabola(), &mut GradientDescent::new(10.0).unwrap(), &[1.0], Stop::after(1000));
+    let trace = minimize(
+        &DiagonalQuadratic::parabola(),
+        &mut GradientDescent::new(10.0).unwrap(),
+        &[1.0],
+        Stop::after(1000),
+    );
     let StopReason::Diverged { step, cause } = trace.stop else { panic!("{:?}", trace.stop) };
     assert_eq!((cause, step), (Divergence::Loss, trace.steps() + 1));
     assert!(trace.losses.iter().chain(trace.iterates.iter().flatten()).all(|x| x.is_finite()));
     assert!(trace.gradient_norms.iter().all(|x| x.is_finite()));
     // From w = 1 with η = 2: g = ½ and w ← 0, where g = +∞.
-    let trace = minimize(&SquareRoot, &mut GradientDescent::new(2.0).unwrap(), &[1.0], Stop::after(10));
+    let trace =
+        minimize(&SquareRoot, &mut GradientDescent::new(2.0).unwrap(), &[1.0], Stop::after(10));
     assert_eq!(trace.stop, StopReason::Diverged { step: 1, cause: Divergence::Gradient });
     assert_eq!(trace.iterates, [[1.0]]);
     // w ← 0 − 10·1e308 = −∞.
@@ -332,9 +358,12 @@ fn a_run_stops_before_the_first_non_finite_number_and_names_the_cause() {
     assert_eq!(trace.stop, StopReason::Diverged { step: 1, cause: Divergence::Parameters });
     assert_eq!(trace.iterates, [[0.0]]);
     // A start where the gradient is already infinite gives an empty trace.
-    let trace = minimize(&SquareRoot, &mut GradientDescent::new(0.1).unwrap(), &[0.0], Stop::after(10));
+    let trace =
+        minimize(&SquareRoot, &mut GradientDescent::new(0.1).unwrap(), &[0.0], Stop::after(10));
     assert_eq!(trace.stop, StopReason::Diverged { step: 0, cause: Divergence::Gradient });
-    assert!(trace.iterates.is_empty() && trace.losses.is_empty() && trace.gradient_norms.is_empty());
+    assert!(
+        trace.iterates.is_empty() && trace.losses.is_empty() && trace.gradient_norms.is_empty()
+    );
     assert_eq!((trace.last(), trace.steps()), (None, 0));
 }
 
@@ -344,8 +373,12 @@ fn a_run_stops_before_the_first_non_finite_number_and_names_the_cause() {
 fn steps_to_reach_is_the_first_loss_strictly_below_the_target() {
     // On the bowl with η = ½, w halves each step and J = ½|w|² quarters from 12.5:
     // 12.5, 3.125, 0.78125, … all exact in binary.
-    let trace =
-        minimize(&DiagonalQuadratic::bowl(), &mut GradientDescent::new(0.5).unwrap(), &[3.0, -4.0], Stop::after(10));
+    let trace = minimize(
+        &DiagonalQuadratic::bowl(),
+        &mut GradientDescent::new(0.5).unwrap(),
+        &[3.0, -4.0],
+        Stop::after(10),
+    );
     assert_eq!(trace.steps_to_reach(1.0), Some(2));
     assert_eq!(trace.steps_to_reach(3.125), Some(2));
     assert_eq!(trace.steps_to_reach(13.0), Some(0));
@@ -363,7 +396,12 @@ fn the_table_shows_every_kth_iterate_and_the_last() {
         Stop::after(7),
     );
     let steps_shown = |every: usize| -> Vec<String> {
-        trace.table(every).lines().skip(1).map(|row| row.split_whitespace().next().unwrap().to_owned()).collect()
+        trace
+            .table(every)
+            .lines()
+            .skip(1)
+            .map(|row| row.split_whitespace().next().unwrap().to_owned())
+            .collect()
     };
     assert_eq!(steps_shown(3), ["0", "3", "6", "7"]);
     assert_eq!(steps_shown(7), ["0", "7"]);

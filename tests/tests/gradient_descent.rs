@@ -7,8 +7,7 @@
 //! the steepest coordinate oscillates with period 2.
 
 use descent_tests::{
-    UNIT_ROUNDOFF, bits, dimension, gradient_vector, learning_rate, log_uniform, parameters,
-    signed,
+    UNIT_ROUNDOFF, bits, dimension, gradient_vector, learning_rate, log_uniform, parameters, signed,
 };
 use gd::{GradientDescent, Optimizer, Stop, StopReason, minimize};
 use objectives::DiagonalQuadratic;
@@ -17,9 +16,8 @@ use proptest::prelude::*;
 
 /// Curvatures λⱼ log-uniform in [1e-3, 1e3] and a start wⱼ = ±10ˣ, x ∈ [−3, 3].
 fn curvatures_and_start() -> impl Strategy<Value = (Vec<f64>, Vec<f64>)> {
-    dimension().prop_flat_map(|n| {
-        (vec(log_uniform(-3.0, 3.0), n), vec(signed(log_uniform(-3.0, 3.0)), n))
-    })
+    dimension()
+        .prop_flat_map(|n| (vec(log_uniform(-3.0, 3.0), n), vec(signed(log_uniform(-3.0, 3.0)), n)))
 }
 
 /// J(w) = Σ (λⱼ/2)·wⱼ²: curvature λⱼ along coordinate j (λⱼ/2 is exact in binary).
@@ -52,8 +50,7 @@ fn assert_each_coordinate_scaled(w: &[f64], next: &[f64], eta: f64, curvatures: 
     for (j, ((&w, &next), &lambda)) in w.iter().zip(next).zip(curvatures).enumerate() {
         let r = eta * lambda;
         let expected = (1.0 - r) * w;
-        let allowance =
-            6.0 * (1.0 + r) * UNIT_ROUNDOFF * w.abs() + (eta + 2.0) * subnormal_spacing;
+        let allowance = 6.0 * (1.0 + r) * UNIT_ROUNDOFF * w.abs() + (eta + 2.0) * subnormal_spacing;
         assert!(
             (next - expected).abs() <= allowance,
             "w{j}: {w:e} became {next:e}, expected (1 − {r})·w = {expected:e} ± {allowance:e}"

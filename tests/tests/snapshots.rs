@@ -103,7 +103,8 @@ fn rosenbrock_gradient_descent_crawls_at_one_rate_and_diverges_at_a_slightly_lar
 #[test]
 fn rosenbrock_adagrad_rates_only_fall() {
     let mut adagrad = Adagrad::new(0.4, 2).unwrap();
-    let (trace, table) = run_table(&Rosenbrock::default(), &mut adagrad, &ROSENBROCK_START, 10_000, 500);
+    let (trace, table) =
+        run_table(&Rosenbrock::default(), &mut adagrad, &ROSENBROCK_START, 10_000, 500);
     let rates = rates_table(&trace, &[1, 10, 100, 1000, 10_000]);
     insta::assert_snapshot!("rosenbrock_adagrad", format!("{table}\n{rates}"));
 }
@@ -115,7 +116,8 @@ fn rosenbrock_adagrad_rates_only_fall() {
 #[test]
 fn rosenbrock_rmsprop_keeps_its_rates() {
     let mut rmsprop = RmsProp::new(0.001, 2).unwrap();
-    let (trace, table) = run_table(&Rosenbrock::default(), &mut rmsprop, &ROSENBROCK_START, 10_000, 500);
+    let (trace, table) =
+        run_table(&Rosenbrock::default(), &mut rmsprop, &ROSENBROCK_START, 10_000, 500);
     let rates = rates_table(&trace, &[1, 10, 100, 1000, 10_000]);
     insta::assert_snapshot!("rosenbrock_rmsprop", format!("{table}\n{rates}"));
 }
