@@ -161,6 +161,7 @@ pub fn bits(v: &[f64]) -> Vec<u64> {
     v.iter().map(|x| x.to_bits()).collect()
 }
 
+// ANCHOR: step_from_zero
 /// The step Δ an optimizer takes for gradient `g`, measured from parameters at 0.
 ///
 /// The step w ← w − Δ is then 0 − Δ = −Δ, which is exact, so the returned Δ is the
@@ -171,6 +172,7 @@ pub fn step_from_zero(optimizer: &mut impl Optimizer, g: &[f64]) -> Vec<f64> {
     optimizer.step(&mut w, g);
     w.iter().map(|x| -x).collect()
 }
+// ANCHOR_END: step_from_zero
 
 /// The denominator √(G + ε) (or √G + ε outside the root), written out by hand.
 pub fn denominator(accumulated: f64, epsilon: f64, placement: EpsilonPlacement) -> f64 {
@@ -195,6 +197,7 @@ pub fn assert_within_roundings(actual: f64, expected: f64, roundings: f64, what:
     );
 }
 
+// ANCHOR: permutation_commutes
 /// Asserts that an elementwise optimizer commutes with permuting coordinates, bit
 /// for bit: stepping the permuted parameters with the permuted gradients gives the
 /// permuted result of stepping the originals, and the per-weight state (seen
@@ -221,10 +224,12 @@ pub fn assert_permutation_commutes<O: Optimizer>(
         );
     }
 }
+// ANCHOR_END: permutation_commutes
 
 /// The excess-loss target of the summary table: J(w) − J(w*) < 1e-6.
 pub const TARGET: f64 = 1e-6;
 
+// ANCHOR: outcome
 /// How a run ended, for the summary table.
 ///
 /// With gₜ = J(wₜ) − J(w*) the *gap* of iterate t (the loss itself when the
@@ -296,6 +301,7 @@ impl Outcome {
         }
     }
 }
+// ANCHOR_END: outcome
 
 impl fmt::Display for Outcome {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
