@@ -1,1 +1,375 @@
-//! Shared helpers for the graded test suite of the Descent course.
+//! Shared strategies and helpers for the graded test suite of the Descent course.
+//!
+//! The suite states each optimizer's invariants as property tests (proptest) and
+//! pins their trajectories as snapshots (insta), one file per chapter under
+//! `tests/tests/`. This library holds what those files share:
+//!
+//! - **strategies** that draw hyper-parameters, parameters and gradients from
+//!   bounded ranges or log-uniform magnitudes, never from `any::<f64>()`: a property
+//!   states its conditions, and the strategies are those conditions written as code;
+//! - **measurements** such as [`step_from_zero`], which reads an optimizer's step
+//!   without the rounding of `w − Δ`;
+//! - the **outcome** of a run for the summary table ([`Outcome`]), where "stalled"
+//!   is defined once, here.
+//!
+//! ## Floating point, stated once
+//! [`UNIT_ROUNDOFF`] u = 2⁻⁵³ bounds the relative error of one correctly rounded
+//! operation (IEEE 754, round to nearest): fl(a ∘ b) = (a ∘ b)·(1 + δ) with |δ| ≤ u,
+//! as long as nothing overflows or underflows. Every ulp allowance in the suite is a
+//! count of such roundings, and each test says which ones it counts.
+//!
+//! Gradients stay within [`SMALLEST_GRADIENT`] ≤ |g| ≤ [`LARGEST_GRADIENT`] (or are
+//! exactly 0), so that g² is a normal number: it neither overflows (|g| ≤ 1e150
+//! gives g² ≤ 1e300, and a sum of a few dozen such squares stays far from 1.8e308)
+//! nor underflows (|g| ≥ 1e-150 gives g² ≥ 1e-300, far above the smallest normal
+//! 2.2e-308). Below that, g² loses relative precision or becomes 0, and then
+//! √(G + ε) can be smaller than |g|: the bounds of the adaptive methods would be
+//! off by more than rounding. That is a limit of `f64`, not of the methods.
+
+use std::fmt;
+use std::ops::RangeInclusive;
+
+use adagrad::{AdagradConfig, EpsilonPlacement};
+use gd::{Optimizer, StopReason, Trace};
+use proptest::prelude::*;
+use rmsprop::RmsPropConfig;
+
+/// u = 2⁻⁵³, the largest relative error of one correctly rounded `f64` operation.
+pub const UNIT_ROUNDOFF: f64 = f64::EPSILON / 2.0;
+
+/// The smallest non-zero gradient magnitude the strategies draw: g² ≥ 1e-300 is normal.
+pub const SMALLEST_GRADIENT: f64 = 1e-150;
+
+/// The largest gradient magnitude the strategies draw: g² ≤ 1e300 cannot overflow.
+pub const LARGEST_GRADIENT: f64 = 1e150;
+
+/// The longest gradient sequence a property feeds an optimizer.
+pub const MAX_STEPS: usize = 20;
+
+/// 10ˣ for x uniform in [`low`, `high`]: magnitudes spread evenly over the decades.
+pub fn log_uniform(low: f64, high: f64) -> impl Strategy<Value = f64> {
+    (low..=high).prop_map(|exponent| 10f64.powf(exponent))
+}
+
+/// `magnitude` with a random sign.
+pub fn signed(magnitude: impl Strategy<Value = f64>) -> impl Strategy<Value = f64> {
+    (any::<bool>(), magnitude).prop_map(|(negative, m)| if negative { -m } else { m })
+}
+
+/// A non-zero gradient entry: ±10ˣ with x uniform in [−150, 150].
+pub fn nonzero_gradient() -> impl Strategy<Value = f64> {
+    signed(log_uniform(SMALLEST_GRADIENT.log10(), LARGEST_GRADIENT.log10()))
+}
+
+/// A gradient entry: exactly 0 one time in ten, else a [`nonzero_gradient`].
+pub fn gradient() -> impl Strategy<Value = f64> {
+    prop_oneof![1 => Just(0.0), 9 => nonzero_gradient()]
+}
+
+/// A gradient vector of `n` entries.
+pub fn gradient_vector(n: usize) -> impl Strategy<Value = Vec<f64>> {
+    proptest::collection::vec(gradient(), n)
+}
+
+/// A sequence of 1 to [`MAX_STEPS`] gradient vectors of `n` entries.
+pub fn gradient_sequence(n: usize) -> impl Strategy<Value = Vec<Vec<f64>>> {
+    proptest::collection::vec(gradient_vector(n), 1..=MAX_STEPS)
+}
+
+/// A number of weights, 1 to 6: enough to mix coordinates, small enough to shrink.
+pub fn dimension() -> RangeInclusive<usize> {
+    1..=6
+}
+
+/// A parameter value, uniform in [−1000, 1000].
+pub fn parameter() -> impl Strategy<Value = f64> {
+    -1e3..=1e3
+}
+
+/// A parameter vector of `n` entries.
+pub fn parameters(n: usize) -> impl Strategy<Value = Vec<f64>> {
+    proptest::collection::vec(parameter(), n)
+}
+
+/// Start parameters and a sequence of gradients, of a common random dimension.
+pub fn parameters_and_gradients() -> impl Strategy<Value = (Vec<f64>, Vec<Vec<f64>>)> {
+    dimension().prop_flat_map(|n| (parameters(n), gradient_sequence(n)))
+}
+
+/// A learning rate η, log-uniform in [1e-3, 10].
+pub fn learning_rate() -> impl Strategy<Value = f64> {
+    log_uniform(-3.0, 1.0)
+}
+
+/// ε: exactly 0 (the edge case) or log-uniform in [1e-12, 1e-4].
+pub fn epsilon() -> impl Strategy<Value = f64> {
+    prop_oneof![Just(0.0), log_uniform(-12.0, -4.0)]
+}
+
+/// Where ε goes: inside the root (the course) or outside (PyTorch).
+pub fn placement() -> impl Strategy<Value = EpsilonPlacement> {
+    prop_oneof![Just(EpsilonPlacement::InsideRoot), Just(EpsilonPlacement::OutsideRoot)]
+}
+
+/// An initial accumulator G₀: exactly 0 (the course default) or log-uniform in [1e-6, 1e6].
+pub fn initial_accumulator() -> impl Strategy<Value = f64> {
+    prop_oneof![Just(0.0), log_uniform(-6.0, 6.0)]
+}
+
+/// RMSprop's γ: exactly 0, exactly 0.9 (the course default), or uniform in [0.01, 0.999].
+///
+/// The lower end stays at 0.01 so that γ·G, for G ≥ 1e-300, remains a normal
+/// number; γ = 0 itself is exact (0·G = 0).
+pub fn decay() -> impl Strategy<Value = f64> {
+    prop_oneof![Just(0.0), Just(0.9), 0.01..=0.999]
+}
+
+/// Any Adagrad settings in range: η, ε, its placement and G₀.
+pub fn adagrad_config() -> impl Strategy<Value = AdagradConfig> {
+    (learning_rate(), epsilon(), placement(), initial_accumulator()).prop_map(
+        |(eta, eps, place, g0)| {
+            AdagradConfig::new(eta).epsilon(eps).epsilon_placement(place).initial_accumulator(g0)
+        },
+    )
+}
+
+/// Any RMSprop settings in range: η, γ, ε, its placement and G₀.
+pub fn rmsprop_config() -> impl Strategy<Value = RmsPropConfig> {
+    (learning_rate(), decay(), epsilon(), placement(), initial_accumulator()).prop_map(
+        |(eta, gamma, eps, place, g0)| {
+            RmsPropConfig::new(eta)
+                .decay(gamma)
+                .epsilon(eps)
+                .epsilon_placement(place)
+                .initial_accumulator(g0)
+        },
+    )
+}
+
+/// A permutation of 0..n, uniformly shuffled.
+pub fn permutation(n: usize) -> impl Strategy<Value = Vec<usize>> {
+    Just((0..n).collect::<Vec<_>>()).prop_shuffle()
+}
+
+/// `v` with its coordinates reordered: entry i of the result is `v[order[i]]`.
+pub fn permute(v: &[f64], order: &[usize]) -> Vec<f64> {
+    order.iter().map(|&i| v[i]).collect()
+}
+
+/// The bit patterns of `v`, for bit-for-bit comparisons (−0 ≠ +0 here).
+pub fn bits(v: &[f64]) -> Vec<u64> {
+    v.iter().map(|x| x.to_bits()).collect()
+}
+
+// ANCHOR: step_from_zero
+/// The step Δ an optimizer takes for gradient `g`, measured from parameters at 0.
+///
+/// The step w ← w − Δ is then 0 − Δ = −Δ, which is exact, so the returned Δ is the
+/// optimizer's own number, untouched by the rounding of a subtraction from a large
+/// w. (Adagrad's and RMSprop's Δ does not depend on w, so nothing is lost.)
+pub fn step_from_zero(optimizer: &mut impl Optimizer, g: &[f64]) -> Vec<f64> {
+    let mut w = vec![0.0; g.len()];
+    optimizer.step(&mut w, g);
+    w.iter().map(|x| -x).collect()
+}
+// ANCHOR_END: step_from_zero
+
+/// The denominator √(G + ε) (or √G + ε outside the root), written out by hand.
+pub fn denominator(accumulated: f64, epsilon: f64, placement: EpsilonPlacement) -> f64 {
+    match placement {
+        EpsilonPlacement::InsideRoot => (accumulated + epsilon).sqrt(),
+        EpsilonPlacement::OutsideRoot => accumulated.sqrt() + epsilon,
+    }
+}
+
+/// Asserts `|actual − expected| ≤ roundings·u·max(|actual|, |expected|)`, naming both.
+///
+/// The allowance is a count of unit roundoffs, so that a test reads as "equal up
+/// to this many roundings".
+#[track_caller]
+pub fn assert_within_roundings(actual: f64, expected: f64, roundings: f64, what: &str) {
+    let allowance = roundings * UNIT_ROUNDOFF * actual.abs().max(expected.abs());
+    assert!(
+        (actual - expected).abs() <= allowance,
+        "{what}: got {actual:e}, expected {expected:e} within {roundings} roundings \
+         (difference {:e}, allowance {allowance:e})",
+        (actual - expected).abs()
+    );
+}
+
+// ANCHOR: permutation_commutes
+/// Asserts that an elementwise optimizer commutes with permuting coordinates, bit
+/// for bit: stepping the permuted parameters with the permuted gradients gives the
+/// permuted result of stepping the originals, and the per-weight state (seen
+/// through the effective learning rates) is permuted alike.
+pub fn assert_permutation_commutes<O: Optimizer>(
+    mut make: impl FnMut() -> O,
+    start: &[f64],
+    gradients: &[Vec<f64>],
+    order: &[usize],
+) {
+    let (mut original, mut permuted) = (make(), make());
+    let mut w = start.to_vec();
+    let mut w_permuted = permute(start, order);
+    for (t, g) in gradients.iter().enumerate() {
+        original.step(&mut w, g);
+        permuted.step(&mut w_permuted, &permute(g, order));
+        assert_eq!(bits(&w_permuted), bits(&permute(&w, order)), "parameters after step {t}");
+        let rates = original.effective_learning_rates().map(|r| permute(&r, order));
+        let rates_permuted = permuted.effective_learning_rates();
+        assert_eq!(
+            rates.map(|r| bits(&r)),
+            rates_permuted.map(|r| bits(&r)),
+            "effective learning rates after step {t}"
+        );
+    }
+}
+// ANCHOR_END: permutation_commutes
+
+/// The excess-loss target of the summary table: J(w) − J(w*) < 1e-6.
+pub const TARGET: f64 = 1e-6;
+
+// ANCHOR: outcome
+/// How a run ended, for the summary table.
+///
+/// With gₜ = J(wₜ) − J(w*) the *gap* of iterate t (the loss itself when the
+/// minimum is 0) and B the step budget:
+///
+/// - **diverged** at step s: step s would have produced a non-finite number
+///   (`StopReason::Diverged`), whatever the gaps before it;
+/// - **reached** at step t: from iterate t to the end of the run every gap is
+///   below [`TARGET`], and t is the first such iterate. A run that only passes
+///   below the target on its way (RMSprop hovering around the minimum does) has
+///   not reached it;
+/// - **stalled**: the target was not reached and the run stopped making
+///   progress: either the gradient fell below the run's tolerance first, or the
+///   budget was spent and the best gap of the second half of the budget (steps
+///   ⌊B/2⌋ + 1 … B) is not below half the best gap of the first half (steps
+///   0 … ⌊B/2⌋). A run that hovers around the minimum at a fixed distance, or whose
+///   steps have shrunk to nothing, has stalled;
+/// - **budget spent**: the target was not reached, but the second half of the
+///   budget at least halved the best gap: the run was still getting somewhere.
+///
+/// `gap` in the last two is the gap of the last iterate.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Outcome {
+    /// Every gap from this step on is below [`TARGET`].
+    Reached {
+        /// The first step from which the gap stays below the target.
+        step: usize,
+    },
+    /// The run diverged at this step.
+    Diverged {
+        /// The step that would have left finite numbers.
+        step: usize,
+    },
+    /// The run stopped making progress.
+    Stalled {
+        /// The gap of the last iterate.
+        gap: f64,
+    },
+    /// The run was still progressing when its budget ran out.
+    BudgetSpent {
+        /// The gap of the last iterate.
+        gap: f64,
+    },
+}
+
+impl Outcome {
+    /// Classifies `trace`, a run on an objective whose minimum value is `minimum`.
+    pub fn of(trace: &Trace, minimum: f64) -> Self {
+        if let StopReason::Diverged { step, .. } = trace.stop {
+            return Self::Diverged { step };
+        }
+        let gaps: Vec<f64> = trace.losses.iter().map(|loss| loss - minimum).collect();
+        let settled = gaps.iter().rposition(|&gap| gap >= TARGET).map_or(0, |t| t + 1);
+        if settled < gaps.len() {
+            return Self::Reached { step: settled };
+        }
+        let gap = gaps.last().copied().unwrap_or(f64::NAN);
+        let best = |gaps: &[f64]| gaps.iter().copied().fold(f64::INFINITY, f64::min);
+        match trace.stop {
+            StopReason::BudgetSpent { steps } => {
+                let (first_half, second_half) = gaps.split_at(steps / 2 + 1);
+                if best(second_half) < 0.5 * best(first_half) {
+                    Self::BudgetSpent { gap }
+                } else {
+                    Self::Stalled { gap }
+                }
+            }
+            _ => Self::Stalled { gap },
+        }
+    }
+}
+// ANCHOR_END: outcome
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Reached { step } => write!(f, "{step}"),
+            Self::Diverged { step } => write!(f, "diverged at {step}"),
+            Self::Stalled { gap } => write!(f, "stalled, gap {gap:.1e}"),
+            Self::BudgetSpent { gap } => write!(f, "budget spent, gap {gap:.1e}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use gd::{Divergence, StopReason, Trace};
+
+    use super::*;
+
+    fn trace(losses: &[f64], stop: StopReason) -> Trace {
+        Trace {
+            optimizer: "test".into(),
+            objective: "test".into(),
+            iterates: vec![vec![0.0]; losses.len()],
+            losses: losses.to_vec(),
+            gradient_norms: vec![1.0; losses.len()],
+            effective_learning_rates: Vec::new(),
+            stop,
+        }
+    }
+
+    #[test]
+    fn the_target_is_reached_where_the_gap_stays_below_it() {
+        let t = trace(&[1.0, 1e-3, 5e-7, 1e-9], StopReason::BudgetSpent { steps: 3 });
+        assert_eq!(Outcome::of(&t, 0.0), Outcome::Reached { step: 2 });
+        let t = trace(&[1e-7, 1e-8], StopReason::Converged { step: 1 });
+        assert_eq!(Outcome::of(&t, 0.0), Outcome::Reached { step: 0 });
+    }
+
+    #[test]
+    fn passing_below_the_target_and_leaving_again_is_not_reaching_it() {
+        let t = trace(&[1.0, 1e-7, 0.04, 1e-7, 0.04], StopReason::BudgetSpent { steps: 4 });
+        assert_eq!(Outcome::of(&t, 0.0), Outcome::Stalled { gap: 0.04 });
+    }
+
+    #[test]
+    fn a_divergence_is_reported_with_its_step() {
+        let t = trace(&[1.0, 1e-9], StopReason::Diverged { step: 2, cause: Divergence::Loss });
+        assert_eq!(Outcome::of(&t, 0.0), Outcome::Diverged { step: 2 });
+    }
+
+    #[test]
+    fn a_second_half_that_does_not_halve_the_best_gap_is_a_stall() {
+        // Budget 4: first half = steps 0..=2 (best 0.1), second half = 3..=4 (best 0.06).
+        let t = trace(&[1.0, 0.5, 0.1, 0.08, 0.06], StopReason::BudgetSpent { steps: 4 });
+        assert_eq!(Outcome::of(&t, 0.0), Outcome::Stalled { gap: 0.06 });
+        let t = trace(&[1.0, 0.5, 0.1, 0.08, 0.04], StopReason::BudgetSpent { steps: 4 });
+        assert_eq!(Outcome::of(&t, 0.0), Outcome::BudgetSpent { gap: 0.04 });
+    }
+
+    #[test]
+    fn a_vanished_gradient_above_the_target_is_a_stall() {
+        let t = trace(&[1.0, 0.5], StopReason::Converged { step: 1 });
+        assert_eq!(Outcome::of(&t, 0.0), Outcome::Stalled { gap: 0.5 });
+    }
+
+    #[test]
+    fn gaps_are_measured_from_the_minimum() {
+        let t = trace(&[3.0, 2.0 + 1e-7], StopReason::BudgetSpent { steps: 1 });
+        assert_eq!(Outcome::of(&t, 2.0), Outcome::Reached { step: 1 });
+    }
+}

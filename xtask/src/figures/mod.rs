@@ -19,6 +19,7 @@ use anyhow::{Context, Result, bail};
 
 mod adagrad;
 mod clip;
+mod compare;
 mod contour;
 mod gradient_descent;
 mod loss_curves;

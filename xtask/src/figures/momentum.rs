@@ -3,21 +3,22 @@
 //! curves of the chapter's methods on every objective of the course.
 
 use anyhow::Result;
-use gd::{GradientDescent, Optimizer, Stop, StopReason, Trace, minimize};
+use gd::{Optimizer, Stop, Trace, minimize};
 use momentum::{Adam, Momentum, MomentumConfig};
-use objectives::{DiagonalQuadratic, LinearRegression, Objective, Quadratic, Rosenbrock};
-use plotters::element::Text;
+use objectives::{DiagonalQuadratic, Objective};
 use plotters::style::RGBColor;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::text_anchor::{HPos, VPos};
 use rmsprop::RmsProp;
 
+use super::compare::{
+    Method, PathRuns, every_objective, floor_note, loss_grid, paths_on_ellipse_and_rosenbrock,
+};
 use super::gradient_descent::{ELLIPSE_START, ellipse_axes, ellipse_levels};
 use super::plot::{
-    Axes, Entry, GD, INK, MUTED, Mark, ORANGE, PURPLE, Panel, RIGHT_MARGIN, RMSPROP, Stroke,
-    TEXT_PX, WIDTH, bold, draw_entry, equal_aspect_height, font, header_height, power_of_ten, svg,
+    Entry, GD, Mark, ORANGE, PURPLE, Panel, RIGHT_MARGIN, RMSPROP, Stroke, TEXT_PX, WIDTH, bold,
+    equal_aspect_height, header_height, power_of_ten, svg,
 };
-use super::rmsprop::ROSENBROCK_START;
-use super::{excess_losses, least_value, path};
+use super::{loss_curves, path};
 
 /// Heavy-ball momentum's colour (orange), for β = 0.9 wherever it appears.
 const MOMENTUM: RGBColor = ORANGE;
@@ -100,178 +101,56 @@ pub fn paths() -> Result<String> {
     })
 }
 
-/// Momentum, RMSprop and Adam on `objective` from `start`, each with its own η.
-fn three_runs(
-    objective: &dyn Objective,
-    start: &[f64],
-    etas: [f64; 3],
-    steps: usize,
-) -> Result<Vec<(Trace, RGBColor)>> {
-    let optimizers: [(Box<dyn Optimizer>, RGBColor); 3] = [
-        (Box::new(Momentum::new(etas[0], 2)?), MOMENTUM),
-        (Box::new(RmsProp::new(etas[1], 2)?), RMSPROP),
-        (Box::new(Adam::new(etas[2], 2)?), ADAM),
-    ];
-    Ok(optimizers
-        .into_iter()
-        .map(|(mut optimizer, color)| {
-            (minimize(objective, optimizer.as_mut(), start, Stop::after(steps)), color)
-        })
-        .collect())
-}
-
-fn legend_of(runs: &[(Trace, RGBColor)]) -> Vec<Entry> {
-    runs.iter()
-        .map(|(trace, color)| {
-            Entry::new(format!("{}: {}", trace.optimizer, arrival(trace)), *color, Mark::Line)
-        })
-        .collect()
-}
+/// Momentum (β = 0.9), the course's RMSprop and Adam, with their defaults.
+const VERSUS: [Method; 3] = [
+    Method {
+        label: "momentum, β = 0.9",
+        color: MOMENTUM,
+        build: |eta, n| Ok(Box::new(Momentum::new(eta, n)?) as Box<dyn Optimizer>),
+    },
+    Method {
+        label: "RMSprop, γ = 0.9",
+        color: RMSPROP,
+        build: |eta, n| Ok(Box::new(RmsProp::new(eta, n)?) as Box<dyn Optimizer>),
+    },
+    Method {
+        label: "Adam, β₁ = 0.9, β₂ = 0.999",
+        color: ADAM,
+        build: |eta, n| Ok(Box::new(Adam::new(eta, n)?) as Box<dyn Optimizer>),
+    },
+];
 
 /// Momentum, RMSprop and Adam on the ellipse and on Rosenbrock's valley.
 pub fn versus() -> Result<String> {
-    let ellipse = DiagonalQuadratic::ellipse();
-    let ellipse_runs = three_runs(&ellipse, &ELLIPSE_START, [0.1, 0.05, 0.1], 150)?;
-    let rosenbrock = Rosenbrock::default();
-    let rosenbrock_runs = three_runs(&rosenbrock, &ROSENBROCK_START, [0.001, 0.003, 0.01], 2000)?;
-    let top_axes = ellipse_axes();
-    let top_legend = legend_of(&ellipse_runs);
-    let plot_width = (WIDTH - top_axes.y_label_area - RIGHT_MARGIN) as i32;
-    let top_height =
-        equal_aspect_height(WIDTH, header_height(Some(""), &top_legend, plot_width), &top_axes);
-    let bottom_axes = Axes::new((-2.0, 2.0), (-1.0, 3.0), "x", "y").no_grid().ticks(9, 5);
-    let mut bottom_legend = legend_of(&rosenbrock_runs);
-    bottom_legend.push(Entry::new("where each run stops", INK, Mark::Path));
-    let bottom_height = header_height(Some(""), &bottom_legend, plot_width) + 330;
-    let minimum = rosenbrock.minimizer().map_or((1.0, 1.0), |w| (w[0], w[1]));
-    svg(top_height + bottom_height, |root| {
-        let (top, bottom) = root.split_vertically(top_height);
-        let title = "The ellipse 0.1·w₁² + 2·w₂², from (−5, −2), 150 steps";
-        let mut panel = Panel::new(&top, Some(title), &top_legend, top_axes)?;
-        panel.contours(|x, y| ellipse.value(&[x, y]), &ellipse_levels())?;
-        for (trace, color) in &ellipse_runs {
-            let points = path(trace);
-            panel.run(&points, Stroke::solid(*color), None)?;
-            panel.dots(&points, *color, 2)?;
-        }
-        let title = "Rosenbrock's valley (1 − x)² + 100·(y − x²)², from (−1.5, 2), 2000 steps";
-        let mut panel = Panel::new(&bottom, Some(title), &bottom_legend, bottom_axes)?;
-        let levels: Vec<f64> = (-2..=8).map(|k| 4f64.powi(k) / 4.0).collect();
-        panel.contours(|x, y| rosenbrock.value(&[x, y]), &levels)?;
-        panel.dots(&[minimum], INK, 4)?;
-        panel.text(minimum, (8, 8), "minimum (1, 1)", font(TEXT_PX), (HPos::Left, VPos::Top))?;
-        // The runs share the valley floor: the first drawn is the widest, so each
-        // stays visible under the next; a large dot marks where each one stopped.
-        for ((trace, color), width) in rosenbrock_runs.iter().zip([7, 4, 2]) {
-            let points = path(trace);
-            panel.run(&points, Stroke::solid(*color).width(width), None)?;
-            if let Some(&end) = points.last() {
-                panel.dots(&[end], *color, 6)?;
-            }
-        }
-        Ok(())
+    paths_on_ellipse_and_rosenbrock(&PathRuns {
+        methods: &VERSUS,
+        ellipse_etas: &[0.1, 0.05, 0.1],
+        rosenbrock_etas: &[0.001, 0.003, 0.01],
+        legend: |trace| format!("{}: {}", trace.optimizer, arrival(trace)),
     })
 }
-
-/// One panel of the loss figure: an objective, its start, the step budget and the
-/// η of gradient descent, RMSprop, momentum and Adam.
-struct Problem {
-    objective: Box<dyn Objective>,
-    start: Vec<f64>,
-    steps: usize,
-    etas: [f64; 4],
-}
-
-/// The problems and budgets of the RMSprop chapter's loss figure, with GD's and
-/// RMSprop's η from there; momentum (β = 0.9) and Adam take η = 0.1 everywhere
-/// but on Rosenbrock, whose curvature of about 2000 at the start needs 0.001
-/// (η·λ < 2·(1 + β)) and 0.01.
-fn problems() -> Vec<Problem> {
-    let valley = Quadratic::rotated_valley(std::f64::consts::FRAC_PI_6, [0.2, 4.0], [1.0, 1.0]);
-    let problem = |objective: Box<dyn Objective>, start: &[f64], steps, etas| Problem {
-        objective,
-        start: start.to_vec(),
-        steps,
-        etas,
-    };
-    vec![
-        problem(Box::new(DiagonalQuadratic::bowl()), &[-4.0, 3.0], 150, [0.2, 0.05, 0.1, 0.1]),
-        problem(Box::new(DiagonalQuadratic::ellipse()), &ELLIPSE_START, 300, [0.4, 0.05, 0.1, 0.1]),
-        problem(Box::new(valley), &[-4.0, -2.0], 300, [0.4, 0.05, 0.1, 0.1]),
-        problem(Box::<Rosenbrock>::default(), &ROSENBROCK_START, 5000, [0.001, 0.003, 0.001, 0.01]),
-        problem(Box::new(LinearRegression::course_data()), &[0.0, 0.0], 300, [0.3, 0.05, 0.1, 0.1]),
-    ]
-}
-
-/// The bottom of every panel: J − J* below it is at the level of rounding for
-/// objectives whose J* is of order 1 (an ulp of 0.5 is about 10⁻¹⁶).
-const FLOOR: f64 = 1e-12;
 
 /// J(wₜ) − J* against t for gradient descent, RMSprop, momentum and Adam on each
 /// objective of the course.
+///
+/// GD's and RMSprop's η are those of the RMSprop chapter's loss figure; momentum
+/// (β = 0.9) and Adam take η = 0.1 everywhere but on Rosenbrock, whose curvature of
+/// about 2000 at the start needs 0.001 (η·λ < 2·(1 + β)) and 0.01.
 pub fn loss_curves() -> Result<String> {
-    let problems = problems();
-    let cell_height = 260;
-    let rows = problems.len().div_ceil(2) as u32;
-    svg(rows * cell_height, |root| {
-        let cells = root.split_evenly((rows as usize, 2));
-        for (cell, problem) in cells.iter().zip(&problems) {
-            let objective = problem.objective.as_ref();
-            let least = least_value(objective)?;
-            let n = objective.dimension();
-            let [gd, rms, heavy, adam] = problem.etas;
-            let mut optimizers: [(Box<dyn Optimizer>, RGBColor); 4] = [
-                (Box::new(GradientDescent::new(gd)?), GD),
-                (Box::new(RmsProp::new(rms, n)?), RMSPROP),
-                (Box::new(Momentum::new(heavy, n)?), MOMENTUM),
-                (Box::new(Adam::new(adam, n)?), ADAM),
-            ];
-            // GD's and RMSprop's η are those of the RMSprop chapter's figure; the
-            // title has room for the two new ones only.
-            let title = format!("{}, η = {heavy} / {adam}", objective.name());
-            let axes = Axes::new((0.0, problem.steps as f64), (FLOOR, 1e3), "step t", "J(wₜ) − J*")
-                .log_y()
-                .ticks(5, 6)
-                .y_label_area(68);
-            let mut panel = Panel::new(cell, Some(&title), &[], axes)?;
-            for (optimizer, color) in &mut optimizers {
-                let trace = minimize(
-                    objective,
-                    optimizer.as_mut(),
-                    &problem.start,
-                    Stop::after(problem.steps),
-                );
-                let losses = excess_losses(&trace, least);
-                let stroke = Stroke::solid(*color);
-                match trace.stop {
-                    StopReason::Diverged { .. } => panel.run(&losses, stroke, Some("diverges"))?,
-                    _ => panel.line(&losses, stroke)?,
-                }
-            }
-        }
-        if let Some(cell) = cells.get(problems.len()) {
-            let legend = [
-                Entry::new("gradient descent", GD, Mark::Line),
-                Entry::new("RMSprop, γ = 0.9", RMSPROP, Mark::Line),
-                Entry::new("momentum, β = 0.9", MOMENTUM, Mark::Line),
-                Entry::new("Adam, β₁ = 0.9, β₂ = 0.999", ADAM, Mark::Line),
-            ];
-            for (k, entry) in legend.iter().enumerate() {
-                draw_entry(cell, (24, 40 + 26 * k as i32), entry)?;
-            }
-            let floor = power_of_ten(FLOOR.log10().round() as i32);
-            let lines = [
-                "η in each title: momentum / Adam; GD and".to_owned(),
-                "RMSprop as in the RMSprop chapter's figure.".to_owned(),
-                format!("J − J* below {floor} is rounding noise;"),
-                "a line that falls through the bottom".to_owned(),
-                "edge has reached it (a log axis has no 0).".to_owned(),
-            ];
-            for (k, line) in lines.iter().enumerate() {
-                let style = font(TEXT_PX).color(&MUTED).pos(Pos::new(HPos::Left, VPos::Center));
-                cell.draw(&Text::new(line.clone(), (24, 150 + 20 * k as i32), style))?;
-            }
-        }
-        Ok(())
-    })
+    let [momentum, rmsprop, adam] = VERSUS;
+    let [gd, _, _] = loss_curves::METHODS;
+    let methods = [gd, rmsprop, momentum, adam];
+    let problems = every_objective([
+        vec![0.2, 0.05, 0.1, 0.1],
+        vec![0.4, 0.05, 0.1, 0.1],
+        vec![0.4, 0.05, 0.1, 0.1],
+        vec![0.001, 0.003, 0.001, 0.01],
+        vec![0.3, 0.05, 0.1, 0.1],
+    ]);
+    let mut notes = vec![
+        "η in each title: momentum / Adam; GD and".to_owned(),
+        "RMSprop as in the RMSprop chapter's figure.".to_owned(),
+    ];
+    notes.extend(floor_note());
+    loss_grid(&problems, &methods, &[2, 3], &notes)
 }

@@ -1,96 +1,28 @@
 //! The figures of the RMSprop chapter: the three methods side by side, and the
 //! running average that makes RMSprop forget.
 
-use adagrad::Adagrad;
 use anyhow::Result;
-use gd::{GradientDescent, Optimizer, Stop, Trace, minimize};
-use objectives::{DiagonalQuadratic, Objective, Rosenbrock};
+use gd::{Optimizer, Stop, minimize};
+use objectives::{DiagonalQuadratic, Objective};
 use plotters::style::text_anchor::{HPos, VPos};
-use rmsprop::{RmsProp, RmsPropConfig};
+use rmsprop::RmsPropConfig;
 
+use super::compare::{PathRuns, paths_on_ellipse_and_rosenbrock};
 use super::gradient_descent::{ELLIPSE_START, ellipse_axes, ellipse_levels};
+use super::loss_curves::METHODS;
 use super::path;
 use super::plot::{
-    ADAGRAD, Axes, Entry, GD, INK, MUTED, Mark, ORANGE, PURPLE, Panel, RIGHT_MARGIN, RMSPROP,
-    Stroke, TEXT_PX, WIDTH, bold, equal_aspect_height, font, header_height, number, svg,
+    Axes, Entry, MUTED, Mark, ORANGE, PURPLE, Panel, RIGHT_MARGIN, RMSPROP, Stroke, TEXT_PX, WIDTH,
+    bold, equal_aspect_height, header_height, number, svg,
 };
-
-/// Where the course starts Rosenbrock's function.
-pub const ROSENBROCK_START: [f64; 2] = [-1.5, 2.0];
-
-/// The three methods' runs on `objective` from `start`, each with its own η.
-fn three_runs(
-    objective: &dyn Objective,
-    start: &[f64],
-    etas: [f64; 3],
-    steps: usize,
-) -> Result<[(Trace, plotters::style::RGBColor); 3]> {
-    let mut optimizers: [Box<dyn Optimizer>; 3] = [
-        Box::new(GradientDescent::new(etas[0])?),
-        Box::new(Adagrad::new(etas[1], 2)?),
-        Box::new(RmsProp::new(etas[2], 2)?),
-    ];
-    let colors = [GD, ADAGRAD, RMSPROP];
-    let [a, b, c] = std::array::from_fn(|k| {
-        minimize(objective, optimizers[k].as_mut(), start, Stop::after(steps))
-    });
-    Ok([(a, colors[0]), (b, colors[1]), (c, colors[2])])
-}
-
-fn legend_of(runs: &[(Trace, plotters::style::RGBColor)]) -> Vec<Entry> {
-    runs.iter()
-        .map(|(trace, color)| {
-            Entry::new(format!("{}, {} steps", trace.optimizer, trace.steps()), *color, Mark::Line)
-        })
-        .collect()
-}
 
 /// Gradient descent, Adagrad and RMSprop on the ellipse and on Rosenbrock's valley.
 pub fn paths() -> Result<String> {
-    let ellipse = DiagonalQuadratic::ellipse();
-    let ellipse_runs = three_runs(&ellipse, &ELLIPSE_START, [0.4, 0.4, 0.05], 150)?;
-    let rosenbrock = Rosenbrock::default();
-    let rosenbrock_runs = three_runs(&rosenbrock, &ROSENBROCK_START, [0.001, 0.5, 0.003], 2000)?;
-    let top_axes = ellipse_axes();
-    let top_legend = legend_of(&ellipse_runs);
-    let plot_width = (WIDTH - top_axes.y_label_area - RIGHT_MARGIN) as i32;
-    let top_height =
-        equal_aspect_height(WIDTH, header_height(Some(""), &top_legend, plot_width), &top_axes);
-    let bottom_axes = Axes::new((-2.0, 2.0), (-1.0, 3.0), "x", "y").no_grid().ticks(9, 5);
-    let mut bottom_legend = legend_of(&rosenbrock_runs);
-    bottom_legend.push(Entry::new("where each run stops", INK, Mark::Path));
-    let bottom_height = header_height(Some(""), &bottom_legend, plot_width) + 330;
-    let minimum = rosenbrock.minimizer().map_or((1.0, 1.0), |w| (w[0], w[1]));
-    svg(top_height + bottom_height, |root| {
-        let (top, bottom) = root.split_vertically(top_height);
-        let mut panel = Panel::new(
-            &top,
-            Some("The ellipse 0.1·w₁² + 2·w₂², from (−5, −2)"),
-            &top_legend,
-            top_axes,
-        )?;
-        panel.contours(|x, y| ellipse.value(&[x, y]), &ellipse_levels())?;
-        for (trace, color) in &ellipse_runs {
-            let points = path(trace);
-            panel.run(&points, Stroke::solid(*color), None)?;
-            panel.dots(&points, *color, 2)?;
-        }
-        let title = "Rosenbrock's valley (1 − x)² + 100·(y − x²)², from (−1.5, 2)";
-        let mut panel = Panel::new(&bottom, Some(title), &bottom_legend, bottom_axes)?;
-        let levels: Vec<f64> = (-2..=8).map(|k| 4f64.powi(k) / 4.0).collect();
-        panel.contours(|x, y| rosenbrock.value(&[x, y]), &levels)?;
-        panel.dots(&[minimum], INK, 4)?;
-        panel.text(minimum, (8, 8), "minimum (1, 1)", font(TEXT_PX), (HPos::Left, VPos::Top))?;
-        // The runs share the valley floor: the first drawn is the widest, so each
-        // stays visible under the next; a large dot marks where each one stopped.
-        for ((trace, color), width) in rosenbrock_runs.iter().zip([7, 4, 2]) {
-            let points = path(trace);
-            panel.run(&points, Stroke::solid(*color).width(width), None)?;
-            if let Some(&end) = points.last() {
-                panel.dots(&[end], *color, 6)?;
-            }
-        }
-        Ok(())
+    paths_on_ellipse_and_rosenbrock(&PathRuns {
+        methods: &METHODS,
+        ellipse_etas: &[0.4, 0.4, 0.05],
+        rosenbrock_etas: &[0.001, 0.5, 0.003],
+        legend: |trace| format!("{}, {} steps", trace.optimizer, trace.steps()),
     })
 }
 
