@@ -7,7 +7,9 @@
 
 use adagrad::{EpsilonPlacement, ScaledStep};
 use gd::{GradientDescent, Optimizer};
-use momentum::{Adam, AdamConfig, Momentum, MomentumConfig, bias_correction};
+use momentum::{
+    Adam, AdamConfig, Momentum, MomentumConfig, RmsPropMomentumConfig, bias_correction,
+};
 use proptest::prelude::*;
 use rmsprop::RmsPropConfig;
 
@@ -362,3 +364,67 @@ fn adams_step_can_exceed_the_often_quoted_bound() {
     approx::assert_relative_eq!(step / eta, 7.27, max_relative = 1e-3);
 }
 // ANCHOR_END: adam_folklore_bound_is_false
+
+/// **After one step from rest, each method of the chapter holds exactly the state
+/// its rule gives, reports the settings it was built with, and reports the
+/// effective learning rate of that step.**
+///
+/// Conditions: one step from zero state with g = (3, −4), default ε except where
+/// set.
+///
+/// Proof sketch: from v = 0, heavy ball's v ← β·0 + g is g exactly. RMSprop with
+/// momentum's G ← γ·0 + (1 − γ)·g² and b ← μ·0 + g/√(G + ε), so b is the scaled
+/// gradient of the rule, and its rate is η/√(G + ε). Adam after t = 1 holds
+/// m = (1 − β₁)·g and G = (1 − β₂)·g², and the rate that multiplies m̂ is
+/// η/(√Ĝ + ε) with Ĝ = G/(1 − β₂); before any step, Ĝ is taken as G = 0 and the
+/// rate is η/ε. Each compared value is at most four roundings from the formula
+/// written here in another order, so 4u relative is the whole allowance.
+// ANCHOR: state_after_one_step
+#[test]
+fn each_method_holds_the_state_and_settings_its_rule_gives_after_one_step() {
+    let g = [3.0, -4.0];
+    let close = |a: f64, b: f64| (a - b).abs() <= 4.0 * U * b.abs();
+
+    for nesterov in [false, true] {
+        let mut heavy = MomentumConfig::new(0.1).momentum(0.5).nesterov(nesterov).build(2).unwrap();
+        assert_eq!(
+            (heavy.learning_rate(), heavy.momentum(), heavy.is_nesterov()),
+            (0.1, 0.5, nesterov)
+        );
+        heavy.step(&mut [0.0, 0.0], &g);
+        assert_eq!(heavy.velocity(), g, "heavy ball from rest: v = g");
+    }
+
+    let (gamma, mu) = (0.8, 0.5);
+    let mut rms = RmsPropMomentumConfig::new(0.1)
+        .rmsprop(RmsPropConfig::new(0.2).decay(gamma))
+        .momentum(mu)
+        .build(2)
+        .unwrap();
+    assert_eq!((rms.decay(), rms.momentum()), (gamma, mu));
+    assert_eq!(rms.scaled_step().learning_rate(), 0.2);
+    rms.step(&mut [0.0, 0.0], &g);
+    let eps = rms.scaled_step().epsilon();
+    for j in 0..2 {
+        let big_g = (1.0 - gamma) * g[j] * g[j];
+        assert!(close(rms.accumulator()[j], big_g), "G_{j} = {}", rms.accumulator()[j]);
+        assert!(close(rms.buffer()[j], g[j] / (big_g + eps).sqrt()), "b_{j}");
+        let rate = rms.effective_learning_rates().unwrap()[j];
+        assert!(close(rate, 0.2 / (big_g + eps).sqrt()), "rate_{j} = {rate}");
+    }
+
+    let (beta1, beta2) = (0.8, 0.99);
+    let mut adam = AdamConfig::new(0.1).beta1(beta1).beta2(beta2).build(2).unwrap();
+    assert_eq!((adam.beta1(), adam.beta2()), (beta1, beta2));
+    let eps = adam.scaled_step().epsilon();
+    assert_eq!(adam.effective_learning_rates(), Some(vec![0.1 / eps; 2]), "before any step");
+    adam.step(&mut [0.0, 0.0], &g);
+    for j in 0..2 {
+        assert!(close(adam.first_moment()[j], (1.0 - beta1) * g[j]), "m_{j}");
+        let big_g = (1.0 - beta2) * g[j] * g[j];
+        assert!(close(adam.second_moment()[j], big_g), "G_{j}");
+        let rate = adam.effective_learning_rates().unwrap()[j];
+        assert!(close(rate, 0.1 / ((big_g / (1.0 - beta2)).sqrt() + eps)), "rate_{j} = {rate}");
+    }
+}
+// ANCHOR_END: state_after_one_step
