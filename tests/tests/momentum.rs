@@ -405,10 +405,10 @@ fn each_method_holds_the_state_and_settings_its_rule_gives_after_one_step() {
     assert_eq!(rms.scaled_step().learning_rate(), 0.2);
     rms.step(&mut [0.0, 0.0], &g);
     let eps = rms.scaled_step().epsilon();
-    for j in 0..2 {
-        let big_g = (1.0 - gamma) * g[j] * g[j];
+    for (j, &gj) in g.iter().enumerate() {
+        let big_g = (1.0 - gamma) * gj * gj;
         assert!(close(rms.accumulator()[j], big_g), "G_{j} = {}", rms.accumulator()[j]);
-        assert!(close(rms.buffer()[j], g[j] / (big_g + eps).sqrt()), "b_{j}");
+        assert!(close(rms.buffer()[j], gj / (big_g + eps).sqrt()), "b_{j}");
         let rate = rms.effective_learning_rates().unwrap()[j];
         assert!(close(rate, 0.2 / (big_g + eps).sqrt()), "rate_{j} = {rate}");
     }
@@ -419,9 +419,9 @@ fn each_method_holds_the_state_and_settings_its_rule_gives_after_one_step() {
     let eps = adam.scaled_step().epsilon();
     assert_eq!(adam.effective_learning_rates(), Some(vec![0.1 / eps; 2]), "before any step");
     adam.step(&mut [0.0, 0.0], &g);
-    for j in 0..2 {
-        assert!(close(adam.first_moment()[j], (1.0 - beta1) * g[j]), "m_{j}");
-        let big_g = (1.0 - beta2) * g[j] * g[j];
+    for (j, &gj) in g.iter().enumerate() {
+        assert!(close(adam.first_moment()[j], (1.0 - beta1) * gj), "m_{j}");
+        let big_g = (1.0 - beta2) * gj * gj;
         assert!(close(adam.second_moment()[j], big_g), "G_{j}");
         let rate = adam.effective_learning_rates().unwrap()[j];
         assert!(close(rate, 0.1 / ((big_g / (1.0 - beta2)).sqrt() + eps)), "rate_{j} = {rate}");
