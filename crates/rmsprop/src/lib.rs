@@ -184,9 +184,8 @@ impl Optimizer for RmsProp {
         assert_same_length("params", params.len(), "grads", grads.len());
         assert_same_length("params", params.len(), "the accumulator", self.accumulator.len());
         // ANCHOR: solution_rmsprop_step
-        let gamma = self.decay;
         for ((w, &g), big_g) in params.iter_mut().zip(grads).zip(&mut self.accumulator) {
-            *big_g = running_average(gamma, *big_g, g);
+            *big_g = running_average(self.decay, *big_g, g);
             *w -= self.scale.delta(g, *big_g);
         }
         // ANCHOR_END: solution_rmsprop_step
