@@ -96,6 +96,17 @@ pub fn write_copy(root: &Path, out: &Path, force: bool) -> anyhow::Result<Summar
             fs::copy(&from, out.join(entry))?;
         }
     }
+    // The chapters say, where they talk about a solution, what a student's page says.
+    let chapters = out.join("book/src");
+    let chapters = if chapters.is_dir() { sandbox::files_under(&chapters)? } else { Vec::new() };
+    for chapter in chapters {
+        if chapter.extension().is_some_and(|e| e == "md") {
+            let text = fs::read_to_string(&chapter)?;
+            let student = crate::book::solutions::student_text(&text)
+                .with_context(|| format!("in {}", chapter.display()))?;
+            fs::write(&chapter, student)?;
+        }
+    }
     let manifest = fs::read_to_string(root.join("Cargo.toml"))?;
     fs::write(out.join("Cargo.toml"), without_xtask(&manifest)?)?;
 
@@ -157,6 +168,12 @@ pub fn write_copy(root: &Path, out: &Path, force: bool) -> anyhow::Result<Summar
     // now shows the student's todo!(), and the leak check below reads the HTML too.
     if out.join("book/book.toml").is_file() {
         crate::book::build(&out.join("book")).context("building the student copy's book")?;
+    }
+    if out.join("book/book").is_dir()
+        && let Err(problem) = check_cut_listings_are_marked(&out.join("book/book"))
+    {
+        fs::remove_dir_all(&out).ok();
+        return Err(problem.context("the student copy was deleted"));
     }
     if let Err(leak) = check_no_solution_text(&out, &secrets) {
         fs::remove_dir_all(&out).ok();
@@ -230,6 +247,36 @@ fn trim_lockfile(out: &Path) {
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .status();
+}
+
+/// Fails, naming the page, if a listing of the student's book shows a `todo!()`
+/// without the note that says the solution is cut (see `book::solutions`).
+pub fn check_cut_listings_are_marked(html_dir: &Path) -> anyhow::Result<()> {
+    let mut unmarked = Vec::new();
+    for page in sandbox::files_under(html_dir)? {
+        if page.extension().is_none_or(|e| e != "html") || page.ends_with("print.html") {
+            continue;
+        }
+        let html = fs::read_to_string(&page)?;
+        let mut before_block = 0;
+        for (start, _) in html.match_indices("<pre") {
+            let end = html[start..].find("</pre>").map_or(html.len(), |e| start + e);
+            if html[start..end].contains("todo!(")
+                && !html[before_block..start].contains("Your assignment.")
+            {
+                unmarked.push(page.strip_prefix(html_dir).unwrap_or(&page).display().to_string());
+            }
+            before_block = end;
+        }
+    }
+    if !unmarked.is_empty() {
+        bail!(
+            "a listing of the student's book shows a todo!() without saying that the solution \
+             is cut: {}",
+            unmarked.join(", ")
+        );
+    }
+    Ok(())
 }
 
 /// Fails, naming file and line, if any line of solution code appears in `out`.

@@ -66,9 +66,9 @@
 //!   initialization and momentum in deep learning*, ICML 2013.
 //! - D. P. Kingma and J. Ba, *Adam: A Method for Stochastic Optimization*,
 //!   ICLR 2015 (arXiv:1412.6980).
-//! - G. Hinton, N. Srivastava and K. Swersky, *Neural Networks for Machine
-//!   Learning*, Coursera, lecture 6e (2012): RMSprop, and ways of combining it
-//!   with momentum.
+//! - T. Tieleman and G. Hinton, lecture 6.5 (slides 6e), Coursera, *Neural
+//!   Networks for Machine Learning* (2012): RMSprop, and ways of combining it with
+//!   momentum.
 
 mod adam;
 mod heavy_ball;

@@ -6,11 +6,14 @@
 //! >
 //! > w ← w − η·b
 //!
-//! This is what PyTorch's `RMSprop(momentum=μ)` computes: its buffer holds
-//! g/(√G + ε) and the step is lr·buf. (Hinton's lecture 6e, which introduced
-//! RMSprop, ends with ways of combining it with momentum.) The accumulator is RMSprop's ([`rmsprop::running_average`]) and
-//! the division is Adagrad's ([`adagrad::ScaledStep::scaled_gradient`]), reused,
-//! not copied: only the buffer b is new.
+//! This is the method of PyTorch's `RMSprop(momentum=μ)`, written with the course's
+//! ε inside the root. PyTorch puts ε outside, so that its buffer holds g/(√G + ε),
+//! and forgets with α = 0.99; [`RmsPropMomentumConfig::pytorch`] sets both and
+//! reproduces it step for step. (Tieleman and Hinton's lecture 6e, which introduced
+//! RMSprop, ends with ways of combining it with momentum.) The accumulator is
+//! RMSprop's ([`rmsprop::running_average`]) and the division is Adagrad's
+//! ([`adagrad::ScaledStep::scaled_gradient`]), reused, not copied: only the buffer
+//! b is new.
 
 use adagrad::ScaledStep;
 use gd::{HyperParameterError, Optimizer, assert_same_length};

@@ -24,9 +24,9 @@
 //! Gradients must be finite; `gd::minimize` stops a run otherwise.
 //!
 //! ## References
-//! G. Hinton, N. Srivastava and K. Swersky, *Neural Networks for Machine Learning*,
-//! Coursera, lecture 6e, "rmsprop: Divide the gradient by a running average of its
-//! recent magnitude" (2012).
+//! T. Tieleman and G. Hinton, lecture 6.5 (slides 6e), "rmsprop: Divide the
+//! gradient by a running average of its recent magnitude", Coursera, *Neural
+//! Networks for Machine Learning* (2012).
 
 use adagrad::{EpsilonPlacement, ScaledStep};
 use gd::{HyperParameterError, Optimizer, assert_same_length};

@@ -150,4 +150,22 @@ mod tests {
         let out = expand(text, dir.path()).unwrap();
         assert_eq!(out, "```diff\n-x += g;\n+x = 0.9 * x + g;\n y\n```\n{{#diff a.rs:s b.rs:t}}");
     }
+
+    /// The RMSprop chapter says "one line changes" and shows this diff: it must
+    /// stay one removed line and one added line.
+    #[test]
+    fn the_rmsprop_chapter_diff_changes_exactly_one_line() {
+        let src = crate::workspace_root().join("book/src");
+        let chapter = std::fs::read_to_string(src.join("rmsprop.md")).unwrap();
+        let directive = DIFF
+            .find_iter(&chapter)
+            .map(|m| m.as_str())
+            .find(|d| d.contains("adagrad_step") && d.contains("rmsprop_step"))
+            .expect("rmsprop.md shows the diff of the two steps");
+        let out = expand(directive, &src).unwrap();
+        let changed: Vec<&str> =
+            out.lines().filter(|l| l.starts_with('-') || l.starts_with('+')).collect();
+        assert_eq!(changed.len(), 2, "one line out, one line in:\n{out}");
+        assert!(changed[0].contains("+= g * g") && changed[1].contains("running_average"), "{out}");
+    }
 }

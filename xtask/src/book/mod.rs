@@ -9,10 +9,14 @@
 //! every image exists, no KaTeX error shows.
 
 pub mod diff;
+#[cfg(test)]
+pub mod exercises;
 pub mod includes;
 pub mod math;
+pub mod numbers;
 pub mod preprocessor;
 pub mod site_check;
+pub mod solutions;
 
 #[cfg(test)]
 mod tests;
@@ -35,6 +39,15 @@ pub fn run(args: Args) -> Result<()> {
     init_tracing();
     let book_root = crate::workspace_root().join("book");
     let build_dir = build(&book_root)?;
+    let audit = numbers::audit(&book_root.join("src"), &numbers::Ledger::load(&book_root)?)?;
+    if !audit.problems.is_empty() {
+        bail!(
+            "{} problem(s) with the numbers of the prose:\n  {}",
+            audit.problems.len(),
+            audit.problems.join("\n  ")
+        );
+    }
+    println!("{audit}");
     let index = build_dir.join("index.html");
     println!("The book is in {}", index.display());
     if args.open {

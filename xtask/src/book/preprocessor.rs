@@ -5,9 +5,12 @@
 //!
 //! 1. check every include directive ([`includes`](super::includes)) and stop on
 //!    the first broken one, before mdBook could render it as an empty block;
-//! 2. expand the book's `{{#diff OLD NEW}}` blocks ([`diff`](super::diff)), then
+//! 2. replace each `{{#number chapter.name}}` by the value the crates computed
+//!    ([`numbers`](super::numbers)), expand the book's `{{#diff OLD NEW}}` blocks ([`diff`](super::diff)), then
 //!    run mdBook's own `links` and `index` preprocessors (switched off in
 //!    `book.toml` by `use-default-preprocessors = false`, so they run here, once);
+//!    and mark each listing whose solution is cut (a student copy's `todo!()`) as
+//!    the reader's assignment ([`solutions`](super::solutions));
 //! 3. render the math ([`math`](super::math)), failing on any KaTeX error.
 //!
 //! `cargo xtask book` runs it in process, in place of the `[preprocessor.descent]`
@@ -22,7 +25,7 @@ use mdbook_driver::builtin_preprocessors::{IndexPreprocessor, LinkPreprocessor};
 use mdbook_preprocessor::book::Book;
 use mdbook_preprocessor::{MDBOOK_VERSION, Preprocessor, PreprocessorContext};
 
-use super::{diff, includes, math};
+use super::{diff, includes, math, numbers, solutions};
 
 /// The name of the preprocessor, as in `[preprocessor.descent]`.
 pub const NAME: &str = "descent";
@@ -54,9 +57,23 @@ impl Preprocessor for Descent {
                 list.join("\n")
             );
         }
+        let mut passages = Vec::new();
+        book.for_each_chapter_mut(|chapter| {
+            if let Err(error) = solutions::check(&chapter.content) {
+                passages.push(format!("chapter \"{}\": {error:#}", chapter.name));
+            }
+        });
+        if !passages.is_empty() {
+            bail!("solution prose out of place:\n  {}", passages.join("\n  "));
+        }
+        numbers::expand_book(&mut book, &src_dir)?;
         diff::expand_book(&mut book, &src_dir)?;
         let book = LinkPreprocessor::new().run(ctx, book)?;
         let mut book = IndexPreprocessor::new().run(ctx, book)?;
+        // In a student copy's book, a listing whose solution is cut says so.
+        book.for_each_chapter_mut(|chapter| {
+            chapter.content = solutions::mark_cut_listings(&chapter.content);
+        });
         let config = math::config(ctx)?;
         let errors = math::render_book(&mut book, &config, ctx);
         if !errors.is_empty() {

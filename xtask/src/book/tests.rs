@@ -207,3 +207,124 @@ fn the_libraries_table_states_what_each_preset_sets() {
         assert_eq!(stated, preset_settings(call), "the row of {call}");
     }
 }
+
+#[test]
+fn every_exercise_that_sends_the_reader_to_an_example_finds_what_it_promises() {
+    let root = crate::workspace_root();
+    let scratch = root.join("target/book-examples");
+    let problems = exercises::check(&root.join("book/src"), &root, &scratch).unwrap();
+    assert!(problems.is_empty(), "{} problem(s):\n  {}", problems.len(), problems.join("\n  "));
+}
+
+#[test]
+fn the_numbers_of_the_prose_come_from_code_or_are_listed_as_written_by_hand() {
+    let root = crate::workspace_root().join("book");
+    let audit = numbers::audit(&root.join("src"), &numbers::Ledger::load(&root).unwrap()).unwrap();
+    assert!(
+        audit.problems.is_empty(),
+        "{} problem(s):\n  {}",
+        audit.problems.len(),
+        audit.problems.join("\n  ")
+    );
+    assert!(audit.from_code > 0, "{audit}");
+}
+
+#[test]
+fn every_number_the_crates_computed_is_stated_by_its_chapter() {
+    let src = crate::workspace_root().join("book/src");
+    for (chapter, names) in numbers::load(&src).unwrap() {
+        let text = std::fs::read_to_string(src.join(format!("{chapter}.md")))
+            .unwrap_or_else(|e| panic!("numbers.toml has a table [{chapter}] but no chapter: {e}"));
+        for name in names.keys() {
+            assert!(
+                text.contains(&format!("{{{{#number {chapter}.{name}}}}}")),
+                "{chapter}.{name} is computed but {chapter}.md never states it: use it or drop it"
+            );
+        }
+    }
+}
+
+/// The chapters of SUMMARY.md's main part (before the first `---`), as
+/// (title, file), without the introduction.
+fn summary_chapters() -> Vec<(String, String)> {
+    let summary =
+        std::fs::read_to_string(crate::workspace_root().join("book/src/SUMMARY.md")).unwrap();
+    let link = regex::Regex::new(r"^- \[([^\]]+)\]\(([^)]+)\)").unwrap();
+    summary
+        .lines()
+        .take_while(|line| line.trim() != "---")
+        .filter_map(|line| link.captures(line).map(|c| (c[1].to_owned(), c[2].to_owned())))
+        .collect()
+}
+
+#[test]
+fn the_introductions_roadmap_lists_every_chapter_in_order() {
+    let intro =
+        std::fs::read_to_string(crate::workspace_root().join("book/src/introduction.md")).unwrap();
+    let item = regex::Regex::new(r"(?m)^(\d+)\. \*\*([^*]+)\*\*").unwrap();
+    let roadmap: Vec<(usize, String)> =
+        item.captures_iter(&intro).map(|c| (c[1].parse().unwrap(), c[2].to_owned())).collect();
+    let expected: Vec<(usize, String)> =
+        summary_chapters().into_iter().enumerate().map(|(i, (title, _))| (i + 1, title)).collect();
+    assert_eq!(roadmap, expected, "the roadmap of introduction.md against SUMMARY.md");
+}
+
+#[test]
+fn every_assignment_line_names_rubric_regions_and_every_graded_chapter_has_one() {
+    let root = crate::workspace_root();
+    let rubric =
+        crate::kit::rubric::Rubric::load(&root.join(crate::grade::engine::RUBRIC)).unwrap();
+    let region_files: Vec<&str> =
+        rubric.assignments.iter().flat_map(|a| a.regions.iter().map(|r| r.file.as_str())).collect();
+    let code = regex::Regex::new(r"`([^`]+)`").unwrap();
+    let mut named_files = Vec::new();
+    for (_, file) in summary_chapters() {
+        let text = std::fs::read_to_string(root.join("book/src").join(&file)).unwrap();
+        let paragraphs: Vec<&str> =
+            text.split("\n\n").filter(|p| p.trim_start().starts_with("Assignment:")).collect();
+        let graded = rubric.assignments.iter().any(|a| a.chapter.as_deref() == Some(file.as_str()));
+        assert!(
+            !graded || !paragraphs.is_empty(),
+            "{file} is the chapter of an assignment in the rubric but has no `Assignment:` line"
+        );
+        for paragraph in paragraphs {
+            let spans: Vec<&str> =
+                code.captures_iter(paragraph).map(|c| c.get(1).unwrap().as_str()).collect();
+            let files: Vec<&str> =
+                spans.iter().copied().filter(|s| s.starts_with("crates/")).collect();
+            assert!(!files.is_empty(), "{file}: an `Assignment:` line names no file: {paragraph}");
+            let sources: Vec<String> = files
+                .iter()
+                .flat_map(|f| {
+                    let path = root.join(f);
+                    if path.is_dir() {
+                        crate::kit::sandbox::files_under(&path).unwrap()
+                    } else {
+                        vec![path]
+                    }
+                })
+                .map(|p| std::fs::read_to_string(p).unwrap())
+                .collect();
+            for f in &files {
+                assert!(
+                    region_files.iter().any(|r| r.starts_with(f.trim_end_matches('/'))),
+                    "{file}: the assignment line names {f}, which holds no region of the rubric"
+                );
+                named_files.push(f.to_string());
+            }
+            for item in spans.iter().filter(|s| !s.starts_with("crates/")) {
+                let function = item.rsplit("::").next().unwrap();
+                assert!(
+                    sources.iter().any(|s| s.contains(&format!("fn {function}("))),
+                    "{file}: the assignment line names `{item}`, but no file it names has `fn {function}`"
+                );
+            }
+        }
+    }
+    for region in region_files {
+        assert!(
+            named_files.iter().any(|f| region.starts_with(f.trim_end_matches('/'))),
+            "the rubric's region file {region} is named by no `Assignment:` line of the book"
+        );
+    }
+}

@@ -24,6 +24,7 @@ mod contour;
 mod gradient_descent;
 mod loss_curves;
 mod momentum;
+pub mod numbers;
 mod plot;
 mod rmsprop;
 
@@ -44,8 +45,9 @@ struct Figure {
     draw: fn() -> Result<String>,
 }
 
-/// Every figure, in the order the book shows them.
-const FIGURES: [Figure; 12] = [
+/// Every figure, in the order the book shows them, then the numbers the prose
+/// takes from code.
+const FIGURES: [Figure; 13] = [
     Figure { name: "gd-bowl.svg", draw: gradient_descent::bowl },
     Figure { name: "learning-rates.svg", draw: gradient_descent::learning_rates },
     Figure { name: "gd-ellipse.svg", draw: gradient_descent::ellipse },
@@ -58,6 +60,7 @@ const FIGURES: [Figure; 12] = [
     Figure { name: "momentum-paths.svg", draw: momentum::paths },
     Figure { name: "momentum-adam.svg", draw: momentum::versus },
     Figure { name: "momentum-loss.svg", draw: momentum::loss_curves },
+    Figure { name: numbers::FILE, draw: || Ok(numbers::to_toml(&numbers::all()?)) },
 ];
 
 /// The iterates of a run on a 2-D objective, as points (w₁, w₂).
@@ -260,7 +263,7 @@ mod tests {
 
     #[test]
     fn every_figure_is_an_svg_without_a_non_finite_number() {
-        for figure in rendered() {
+        for figure in rendered().into_iter().filter(|f| f.name.ends_with(".svg")) {
             assert!(figure.svg.starts_with("<svg"), "{}", figure.name);
             assert!(figure.svg.trim_end().ends_with("</svg>"), "{}", figure.name);
             for bad in ["NaN", "inf"] {
