@@ -9,8 +9,8 @@
 //!   states its conditions, and the strategies are those conditions written as code;
 //! - **measurements** such as [`step_from_zero`], which reads an optimizer's step
 //!   without the rounding of `w − Δ`;
-//! - the **outcome** of a run for the summary table ([`Outcome`]), where "stalled"
-//!   is defined once, here.
+//! - the **outcome** of a run for the summary table ([`Outcome`], defined in the
+//!   `sweep` crate, where "stalled" is defined once for the book's sweeps too).
 //!
 //! ## Floating point, stated once
 //! [`UNIT_ROUNDOFF`] u = 2⁻⁵³ bounds the relative error of one correctly rounded
@@ -26,11 +26,10 @@
 //! √(G + ε) can be smaller than |g|: the bounds of the adaptive methods would be
 //! off by more than rounding. That is a limit of `f64`, not of the methods.
 
-use std::fmt;
 use std::ops::RangeInclusive;
 
 use adagrad::{AdagradConfig, EpsilonPlacement};
-use gd::{Optimizer, StopReason, Trace};
+use gd::Optimizer;
 use proptest::prelude::*;
 use rmsprop::RmsPropConfig;
 
@@ -226,150 +225,8 @@ pub fn assert_permutation_commutes<O: Optimizer>(
 }
 // ANCHOR_END: permutation_commutes
 
-/// The excess-loss target of the summary table: J(w) − J(w*) < 1e-6.
-pub const TARGET: f64 = 1e-6;
-
-// ANCHOR: outcome
-/// How a run ended, for the summary table.
-///
-/// With gₜ = J(wₜ) − J(w*) the *gap* of iterate t (the loss itself when the
-/// minimum is 0) and B the step budget:
-///
-/// - **diverged** at step s: step s would have produced a non-finite number
-///   (`StopReason::Diverged`), whatever the gaps before it;
-/// - **reached** at step t: from iterate t to the end of the run every gap is
-///   below [`TARGET`], and t is the first such iterate. A run that only passes
-///   below the target on its way (RMSprop hovering around the minimum does) has
-///   not reached it;
-/// - **stalled**: the target was not reached and the run stopped making
-///   progress: either the gradient fell below the run's tolerance first, or the
-///   budget was spent and the best gap of the second half of the budget (steps
-///   ⌊B/2⌋ + 1 … B) is not below half the best gap of the first half (steps
-///   0 … ⌊B/2⌋). A run that hovers around the minimum at a fixed distance, or whose
-///   steps have shrunk to nothing, has stalled;
-/// - **budget spent**: the target was not reached, but the second half of the
-///   budget at least halved the best gap: the run was still getting somewhere.
-///
-/// `gap` in the last two is the gap of the last iterate.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Outcome {
-    /// Every gap from this step on is below [`TARGET`].
-    Reached {
-        /// The first step from which the gap stays below the target.
-        step: usize,
-    },
-    /// The run diverged at this step.
-    Diverged {
-        /// The step that would have left finite numbers.
-        step: usize,
-    },
-    /// The run stopped making progress.
-    Stalled {
-        /// The gap of the last iterate.
-        gap: f64,
-    },
-    /// The run was still progressing when its budget ran out.
-    BudgetSpent {
-        /// The gap of the last iterate.
-        gap: f64,
-    },
-}
-
-impl Outcome {
-    /// Classifies `trace`, a run on an objective whose minimum value is `minimum`.
-    pub fn of(trace: &Trace, minimum: f64) -> Self {
-        if let StopReason::Diverged { step, .. } = trace.stop {
-            return Self::Diverged { step };
-        }
-        let gaps: Vec<f64> = trace.losses.iter().map(|loss| loss - minimum).collect();
-        let settled = gaps.iter().rposition(|&gap| gap >= TARGET).map_or(0, |t| t + 1);
-        if settled < gaps.len() {
-            return Self::Reached { step: settled };
-        }
-        let gap = gaps.last().copied().unwrap_or(f64::NAN);
-        let best = |gaps: &[f64]| gaps.iter().copied().fold(f64::INFINITY, f64::min);
-        match trace.stop {
-            StopReason::BudgetSpent { steps } => {
-                let (first_half, second_half) = gaps.split_at(steps / 2 + 1);
-                if best(second_half) < 0.5 * best(first_half) {
-                    Self::BudgetSpent { gap }
-                } else {
-                    Self::Stalled { gap }
-                }
-            }
-            _ => Self::Stalled { gap },
-        }
-    }
-}
-// ANCHOR_END: outcome
-
-impl fmt::Display for Outcome {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Reached { step } => write!(f, "{step}"),
-            Self::Diverged { step } => write!(f, "diverged at {step}"),
-            Self::Stalled { gap } => write!(f, "stalled, gap {gap:.1e}"),
-            Self::BudgetSpent { gap } => write!(f, "budget spent, gap {gap:.1e}"),
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use gd::{Divergence, StopReason, Trace};
-
-    use super::*;
-
-    fn trace(losses: &[f64], stop: StopReason) -> Trace {
-        Trace {
-            optimizer: "test".into(),
-            objective: "test".into(),
-            iterates: vec![vec![0.0]; losses.len()],
-            losses: losses.to_vec(),
-            gradient_norms: vec![1.0; losses.len()],
-            effective_learning_rates: Vec::new(),
-            stop,
-        }
-    }
-
-    #[test]
-    fn the_target_is_reached_where_the_gap_stays_below_it() {
-        let t = trace(&[1.0, 1e-3, 5e-7, 1e-9], StopReason::BudgetSpent { steps: 3 });
-        assert_eq!(Outcome::of(&t, 0.0), Outcome::Reached { step: 2 });
-        let t = trace(&[1e-7, 1e-8], StopReason::Converged { step: 1 });
-        assert_eq!(Outcome::of(&t, 0.0), Outcome::Reached { step: 0 });
-    }
-
-    #[test]
-    fn passing_below_the_target_and_leaving_again_is_not_reaching_it() {
-        let t = trace(&[1.0, 1e-7, 0.04, 1e-7, 0.04], StopReason::BudgetSpent { steps: 4 });
-        assert_eq!(Outcome::of(&t, 0.0), Outcome::Stalled { gap: 0.04 });
-    }
-
-    #[test]
-    fn a_divergence_is_reported_with_its_step() {
-        let t = trace(&[1.0, 1e-9], StopReason::Diverged { step: 2, cause: Divergence::Loss });
-        assert_eq!(Outcome::of(&t, 0.0), Outcome::Diverged { step: 2 });
-    }
-
-    #[test]
-    fn a_second_half_that_does_not_halve_the_best_gap_is_a_stall() {
-        // Budget 4: first half = steps 0..=2 (best 0.1), second half = 3..=4 (best 0.06).
-        let t = trace(&[1.0, 0.5, 0.1, 0.08, 0.06], StopReason::BudgetSpent { steps: 4 });
-        assert_eq!(Outcome::of(&t, 0.0), Outcome::Stalled { gap: 0.06 });
-        let t = trace(&[1.0, 0.5, 0.1, 0.08, 0.04], StopReason::BudgetSpent { steps: 4 });
-        assert_eq!(Outcome::of(&t, 0.0), Outcome::BudgetSpent { gap: 0.04 });
-    }
-
-    #[test]
-    fn a_vanished_gradient_above_the_target_is_a_stall() {
-        let t = trace(&[1.0, 0.5], StopReason::Converged { step: 1 });
-        assert_eq!(Outcome::of(&t, 0.0), Outcome::Stalled { gap: 0.5 });
-    }
-
-    #[test]
-    fn gaps_are_measured_from_the_minimum() {
-        let t = trace(&[3.0, 2.0 + 1e-7], StopReason::BudgetSpent { steps: 1 });
-        assert_eq!(Outcome::of(&t, 2.0), Outcome::Reached { step: 1 });
-    }
-}
+/// How the summary table judges a run ([`Outcome`]), and what counts as arrived:
+/// the gap J(w) − J(w*) below 1e-6 within 10 000 steps ([`Budget::SUMMARY`]).
+/// Both live in the `sweep` crate, which judges every run of the book's sweeps by
+/// the same rules.
+pub use sweep::{Budget, Outcome};

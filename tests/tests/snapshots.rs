@@ -22,7 +22,7 @@
 use std::fmt::Write;
 
 use adagrad::Adagrad;
-use descent_tests::Outcome;
+use descent_tests::{Budget, Outcome};
 use gd::{GradientDescent, Optimizer, Stop, Trace, minimize};
 use objectives::{DiagonalQuadratic, LinearRegression, Objective, Quadratic, Rosenbrock};
 use rmsprop::RmsProp;
@@ -158,7 +158,11 @@ fn summary_steps_to_reach_the_target_or_how_each_run_failed() {
         for (objective, start) in &objectives {
             let minimum = objective.value(&objective.minimizer().unwrap());
             let trace = minimize(*objective, make().as_mut(), start, Stop::after(BUDGET));
-            let _ = write!(table, " {:>25}", Outcome::of(&trace, minimum).to_string());
+            let _ = write!(
+                table,
+                " {:>25}",
+                Outcome::of(&trace, minimum, Budget::SUMMARY.target).to_string()
+            );
         }
         table.push('\n');
     }

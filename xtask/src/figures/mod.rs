@@ -27,6 +27,7 @@ mod momentum;
 pub mod numbers;
 mod plot;
 mod rmsprop;
+mod windows;
 
 /// The command line of `cargo xtask figures`.
 #[derive(Debug, clap::Args)]
@@ -47,7 +48,7 @@ struct Figure {
 
 /// Every figure, in the order the book shows them, then the numbers the prose
 /// takes from code.
-const FIGURES: [Figure; 13] = [
+const FIGURES: [Figure; 19] = [
     Figure { name: "gd-bowl.svg", draw: gradient_descent::bowl },
     Figure { name: "learning-rates.svg", draw: gradient_descent::learning_rates },
     Figure { name: "gd-ellipse.svg", draw: gradient_descent::ellipse },
@@ -60,6 +61,12 @@ const FIGURES: [Figure; 13] = [
     Figure { name: "momentum-paths.svg", draw: momentum::paths },
     Figure { name: "momentum-adam.svg", draw: momentum::versus },
     Figure { name: "momentum-loss.svg", draw: momentum::loss_curves },
+    Figure { name: "window-bowl.svg", draw: || windows::figure("bowl") },
+    Figure { name: "window-ellipse.svg", draw: || windows::figure("ellipse") },
+    Figure { name: "window-valley.svg", draw: || windows::figure("valley") },
+    Figure { name: "window-rosenbrock.svg", draw: || windows::figure("rosenbrock") },
+    Figure { name: "window-regression.svg", draw: || windows::figure("regression") },
+    Figure { name: "windows-best.md", draw: windows::best_table },
     Figure { name: numbers::FILE, draw: || Ok(numbers::to_toml(&numbers::all()?)) },
 ];
 

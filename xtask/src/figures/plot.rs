@@ -225,6 +225,19 @@ pub enum Mark {
     Path,
     /// A dashed line (a reference, not a run).
     Dashed,
+    /// A cross alone (see [`Marker::Cross`]).
+    Cross,
+    /// A ring alone (see [`Marker::Ring`]).
+    Ring,
+}
+
+/// A marker for a point that is not on a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Marker {
+    /// ×: a run that diverged.
+    Cross,
+    /// ○: a run that ended short of its target.
+    Ring,
 }
 
 /// One legend entry.
@@ -300,6 +313,8 @@ fn draw_sample(area: &Area, (x, y): (i32, i32), color: RGBColor, mark: Mark) -> 
                 area.draw(&PathElement::new(vec![(x + start, y), (x + start + 6, y)], style))?;
             }
         }
+        Mark::Cross => area.draw(&Cross::new((x + SAMPLE_WIDTH / 2, y), 5, style))?,
+        Mark::Ring => area.draw(&Circle::new((x + SAMPLE_WIDTH / 2, y), 5, style))?,
     }
     Ok(())
 }
@@ -533,6 +548,30 @@ impl<'a, 'b> Panel<'a, 'b> {
             data.iter().map(|&p| self.to_chart(p)).filter(|&p| self.frame.contains(p)).collect();
         self.chart
             .draw_series(inside.into_iter().map(|p| Circle::new(p, radius, color.filled())))?;
+        Ok(())
+    }
+
+    /// A marker of `size` pixels at each point of `data` inside the frame (the
+    /// others are left out, never moved to the edge).
+    pub fn markers(
+        &mut self,
+        data: &[(f64, f64)],
+        color: RGBColor,
+        marker: Marker,
+        size: u32,
+    ) -> Result<()> {
+        let inside: Vec<(f64, f64)> =
+            data.iter().map(|&p| self.to_chart(p)).filter(|&p| self.frame.contains(p)).collect();
+        let style = color.stroke_width(2);
+        match marker {
+            Marker::Cross => {
+                let size = size as i32;
+                self.chart.draw_series(inside.into_iter().map(|p| Cross::new(p, size, style)))?;
+            }
+            Marker::Ring => {
+                self.chart.draw_series(inside.into_iter().map(|p| Circle::new(p, size, style)))?;
+            }
+        }
         Ok(())
     }
 

@@ -1,0 +1,332 @@
+//! The learning-rate windows of the chapter "When adapting pays": each method of
+//! the course swept over a log grid of η on each problem, and the figures and the
+//! table drawn from those sweeps.
+//!
+//! The sweeps are computed once per run of `cargo xtask figures` ([`sweeps`]),
+//! on every core, and shared by the figures and the numbers of the prose.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
+
+use anyhow::{Context, Result, anyhow};
+use objectives::{DiagonalQuadratic, LinearRegression, Objective, Quadratic, Rosenbrock};
+use plotters::style::RGBColor;
+use plotters::style::text_anchor::{HPos, VPos};
+use sweep::{Budget, METHODS, Outcome, best, log_grid, window};
+
+use super::numbers::{fixed, scientific};
+use super::plot::{
+    ADAGRAD, Axes, Entry, GD, INK, MUTED, Mark, Marker, ORANGE, Panel, RMSPROP, Stroke, TEXT_PX,
+    font, power_of_ten, svg,
+};
+
+/// Adam's colour (sky blue, the Okabe–Ito palette's sixth), as in the momentum chapter.
+const ADAM: RGBColor = RGBColor(86, 180, 233);
+
+/// Each method's colour, in the order of [`METHODS`].
+pub const COLORS: [RGBColor; 5] = [GD, ADAGRAD, RMSPROP, ORANGE, ADAM];
+
+/// An objective shared by the threads of a sweep.
+pub type SharedObjective = Box<dyn Objective + Send + Sync>;
+
+/// A problem of the sweeps: an objective, its start and least value, the grid of
+/// learning rates and the budget.
+pub struct Problem {
+    /// A short key for file names and numbers ("ellipse").
+    pub key: &'static str,
+    /// How the figures and tables name it.
+    pub title: &'static str,
+    /// The objective.
+    pub objective: SharedObjective,
+    /// Where every run starts.
+    pub start: Vec<f64>,
+    /// J(w*).
+    pub minimum: f64,
+    /// The learning rates tried.
+    pub grid: Vec<f64>,
+    /// What counts as arrived.
+    pub budget: Budget,
+    /// 2/L for a quadratic whose largest curvature L is known.
+    pub two_over_l: Option<f64>,
+}
+
+/// The least value of `objective`, from its known minimizer.
+fn least(objective: &dyn Objective) -> Result<f64> {
+    let w = objective
+        .minimizer()
+        .with_context(|| format!("the {} has no minimizer", objective.name()))?;
+    Ok(objective.value(&w))
+}
+
+/// The larger eigenvalue of the symmetric 2×2 matrix [[a, b], [b, c]].
+fn largest_eigenvalue(a: f64, b: f64, c: f64) -> f64 {
+    let mean = (a + c) / 2.0;
+    mean + (((a - c) / 2.0).powi(2) + b * b).sqrt()
+}
+
+/// The problems of the sweeps, in the order of the chapter.
+pub fn problems() -> Result<Vec<Problem>> {
+    let budget = Budget::SUMMARY;
+    let quadratic_grid = log_grid(-4, 2, 10);
+    let regression = LinearRegression::course_data();
+    // J = (1/2m)·Σ (w₁ + w₂·x − y)²: the Hessian is [[1, x̄], [x̄, mean x²]].
+    let m = regression.points().count() as f64;
+    let (sum_x, sum_xx) = regression.points().fold((0.0, 0.0), |(s, q), (x, _)| (s + x, q + x * x));
+    let regression_l = largest_eigenvalue(1.0, sum_x / m, sum_xx / m);
+    let valley = Quadratic::rotated_valley(std::f64::consts::FRAC_PI_6, [0.2, 4.0], [1.0, 1.0]);
+    let problem = |key, title, objective: SharedObjective, start: Vec<f64>, grid, two_over_l| {
+        let minimum = least(objective.as_ref())?;
+        anyhow::Ok(Problem { key, title, objective, start, minimum, grid, budget, two_over_l })
+    };
+    Ok(vec![
+        problem(
+            "bowl",
+            "the bowl ½(w₁² + w₂²)",
+            Box::new(DiagonalQuadratic::bowl()),
+            vec![-4.0, 3.0],
+            quadratic_grid.clone(),
+            Some(2.0),
+        )?,
+        problem(
+            "ellipse",
+            "the ellipse 0.1·w₁² + 2·w₂²",
+            Box::new(DiagonalQuadratic::ellipse()),
+            vec![-5.0, -2.0],
+            quadratic_grid.clone(),
+            Some(0.5),
+        )?,
+        problem(
+            "valley",
+            "the rotated valley (curvatures 0.2 and 4, turned 30°)",
+            Box::new(valley),
+            vec![-4.0, -2.0],
+            quadratic_grid.clone(),
+            Some(0.5),
+        )?,
+        problem(
+            "rosenbrock",
+            "Rosenbrock's valley",
+            Box::<Rosenbrock>::default(),
+            vec![-1.5, 2.0],
+            log_grid(-5, 1, 10),
+            None,
+        )?,
+        problem(
+            "regression",
+            "the linear regression",
+            Box::new(regression),
+            vec![0.0, 0.0],
+            quadratic_grid,
+            Some(2.0 / regression_l),
+        )?,
+    ])
+}
+
+/// A problem and, for each method of [`METHODS`], its outcome at each η of the grid.
+pub struct Swept {
+    /// The problem.
+    pub problem: Problem,
+    /// `outcomes[k][i]`: method k at the i-th η.
+    pub outcomes: Vec<Vec<Outcome>>,
+}
+
+impl Swept {
+    /// Method k's best η and its steps, if any η reached the target.
+    pub fn best(&self, k: usize) -> Option<(f64, usize)> {
+        best(&self.problem.grid, &self.outcomes[k])
+    }
+
+    /// Method k's window: the smallest and largest η that reached the target,
+    /// and how many points of the grid did.
+    pub fn window(&self, k: usize) -> Option<(f64, f64, usize)> {
+        window(&self.problem.grid, &self.outcomes[k])
+    }
+}
+
+/// Runs every (problem, method) sweep on all cores.
+fn compute() -> Result<Vec<Swept>> {
+    let problems = problems()?;
+    let jobs: Vec<(usize, usize)> =
+        (0..problems.len()).flat_map(|p| (0..METHODS.len()).map(move |m| (p, m))).collect();
+    let results: Mutex<Vec<Option<Result<Vec<Outcome>>>>> =
+        Mutex::new((0..jobs.len()).map(|_| None).collect());
+    let next = AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism().map_or(1, usize::from).min(jobs.len());
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(&(p, m)) = jobs.get(index) else { break };
+                    let problem = &problems[p];
+                    let outcome = sweep::sweep(
+                        problem.objective.as_ref(),
+                        &problem.start,
+                        problem.minimum,
+                        METHODS[m],
+                        &problem.grid,
+                        problem.budget,
+                    )
+                    .map_err(|e| anyhow!("{} on {}: {e}", METHODS[m].name, problem.key));
+                    if let Ok(mut slots) = results.lock() {
+                        slots[index] = Some(outcome);
+                    }
+                }
+            });
+        }
+    });
+    let mut results =
+        results.into_inner().map_err(|_| anyhow!("a sweep thread panicked"))?.into_iter();
+    problems
+        .into_iter()
+        .map(|problem| {
+            let outcomes = (0..METHODS.len())
+                .map(|_| {
+                    results.next().flatten().unwrap_or_else(|| Err(anyhow!("a sweep did not run")))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            Ok(Swept { problem, outcomes })
+        })
+        .collect()
+}
+
+/// Every sweep, computed on first use and shared by the figures and the numbers.
+pub fn sweeps() -> Result<&'static [Swept]> {
+    static SWEEPS: OnceLock<Result<Vec<Swept>, String>> = OnceLock::new();
+    SWEEPS
+        .get_or_init(|| compute().map_err(|e| format!("{e:#}")))
+        .as_deref()
+        .map_err(|e| anyhow!("{e}"))
+}
+
+/// The sweep of the problem `key`.
+pub fn swept(key: &str) -> Result<&'static Swept> {
+    sweeps()?.iter().find(|s| s.problem.key == key).with_context(|| format!("no sweep of {key}"))
+}
+
+/// Steps to the target against η for every method on one problem: a line through
+/// the learning rates that reached the target, × where a run diverged and ○ where
+/// it ended short of the target (stalled or out of budget), each method on its own
+/// row above the frame's top. A dashed line marks 2/L where it is known.
+pub fn figure(key: &str) -> Result<String> {
+    let swept = swept(key)?;
+    let problem = &swept.problem;
+    let budget = problem.budget.max_steps as f64;
+    let (low, high) = (problem.grid[0], problem.grid[problem.grid.len() - 1]);
+    // The failure rows sit above the budget: row k at budget·1.5^(k + 1).
+    let row = |k: usize| budget * 1.5f64.powi(k as i32 + 1);
+    let top = row(METHODS.len());
+    let mut legend: Vec<Entry> = METHODS
+        .iter()
+        .zip(COLORS)
+        .map(|(method, color)| Entry::new(method.name, color, Mark::Path))
+        .collect();
+    legend.push(Entry::new("diverged", INK, Mark::Cross));
+    legend.push(Entry::new("did not reach the target", INK, Mark::Ring));
+    if problem.two_over_l.is_some() {
+        legend.push(Entry::new("η = 2/L", MUTED, Mark::Dashed));
+    }
+    let target = power_of_ten(problem.budget.target.log10().round() as i32);
+    let title = format!("{}: steps until J − J* < {target} stays, against η", problem.title);
+    let axes = Axes::new((low / 1.2, high * 1.2), (1.0, top * 1.2), "learning rate η", "steps")
+        .log_x()
+        .log_y()
+        .ticks(8, 6);
+    svg(420, |root| {
+        let mut panel = Panel::new(root, Some(&title), &legend, axes)?;
+        if let Some(edge) = problem.two_over_l {
+            panel.line(&[(edge, 1.0), (edge, budget)], Stroke::dashed(MUTED))?;
+            panel.text(
+                (edge, 1.0),
+                (4, -6),
+                "2/L",
+                font(TEXT_PX).color(&MUTED),
+                (HPos::Left, VPos::Bottom),
+            )?;
+        }
+        panel.line(&[(low / 1.2, budget), (high * 1.2, budget)], Stroke::solid(MUTED).width(1))?;
+        panel.text(
+            (low / 1.2, budget),
+            (4, 4),
+            "budget",
+            font(TEXT_PX).color(&MUTED),
+            (HPos::Left, VPos::Top),
+        )?;
+        for (k, (outcomes, color)) in swept.outcomes.iter().zip(COLORS).enumerate() {
+            let mut segment: Vec<(f64, f64)> = Vec::new();
+            let (mut diverged, mut short) = (Vec::new(), Vec::new());
+            for (&eta, outcome) in problem.grid.iter().zip(outcomes) {
+                match outcome {
+                    Outcome::Reached { step } => segment.push((eta, (*step).max(1) as f64)),
+                    other => {
+                        if segment.len() > 1 {
+                            panel.line(&segment, Stroke::solid(color))?;
+                        }
+                        panel.dots(&segment, color, 3)?;
+                        segment.clear();
+                        match other {
+                            Outcome::Diverged { .. } => diverged.push((eta, row(k))),
+                            _ => short.push((eta, row(k))),
+                        }
+                    }
+                }
+            }
+            if segment.len() > 1 {
+                panel.line(&segment, Stroke::solid(color))?;
+            }
+            panel.dots(&segment, color, 3)?;
+            panel.markers(&diverged, color, Marker::Cross, 4)?;
+            panel.markers(&short, color, Marker::Ring, 4)?;
+        }
+        Ok(())
+    })
+}
+
+/// The window of one method: "η from a to b (n points)", or that none reached.
+fn window_text(swept: &Swept, k: usize) -> String {
+    match swept.window(k) {
+        Some((low, high, count)) => {
+            format!(
+                "{}–{} ({count} of {})",
+                eta_text(low),
+                eta_text(high),
+                swept.problem.grid.len()
+            )
+        }
+        None => "none".to_owned(),
+    }
+}
+
+/// A learning rate of the grid as the tables print it: three significant digits.
+pub fn eta_text(eta: f64) -> String {
+    if (1e-3..1e3).contains(&eta) {
+        let decimals = (2 - eta.log10().floor() as i32).max(0) as usize;
+        fixed(eta, decimals)
+    } else {
+        scientific(eta, 2)
+    }
+}
+
+/// The table of every method at its best η on every problem, as Markdown, with the
+/// window each method reached the target in.
+pub fn best_table() -> Result<String> {
+    let mut out = String::from(
+        "| problem | method | best η | steps at the best η | η that reach the target (of the grid) |\n\
+         |---|---|---|---|---|\n",
+    );
+    for swept in sweeps()? {
+        for (k, method) in METHODS.iter().enumerate() {
+            let (eta, steps) = match swept.best(k) {
+                Some((eta, steps)) => (eta_text(eta), steps.to_string()),
+                None => ("—".to_owned(), "never".to_owned()),
+            };
+            out.push_str(&format!(
+                "| {} | {} | {eta} | {steps} | {} |\n",
+                swept.problem.key,
+                method.name,
+                window_text(swept, k)
+            ));
+        }
+    }
+    Ok(out)
+}
