@@ -15,6 +15,8 @@
 //! - [`Rosenbrock`]: (a − x)² + b·(y − x²)², a curved, flat-bottomed valley.
 //! - [`LinearRegression`]: mean squared error of a straight line on a small data set
 //!   generated deterministically in code, the first model a learner fits.
+//! - [`Scaled`]: c·J(w), the same problem in other units: the test of whether an
+//!   optimizer's learning rate depends on the scale of the cost.
 //!
 //! Each gradient is checked against central finite differences in this crate's
 //! tests.
@@ -23,11 +25,13 @@ mod diagonal;
 mod quadratic;
 mod regression;
 mod rosenbrock;
+mod scaled;
 
 pub use diagonal::DiagonalQuadratic;
 pub use quadratic::{Quadratic, QuadraticError};
 pub use regression::LinearRegression;
 pub use rosenbrock::Rosenbrock;
+pub use scaled::Scaled;
 
 /// A differentiable cost function J: ℝⁿ → ℝ.
 ///

@@ -48,7 +48,7 @@ struct Figure {
 
 /// Every figure, in the order the book shows them, then the numbers the prose
 /// takes from code.
-const FIGURES: [Figure; 19] = [
+const FIGURES: [Figure; 20] = [
     Figure { name: "gd-bowl.svg", draw: gradient_descent::bowl },
     Figure { name: "learning-rates.svg", draw: gradient_descent::learning_rates },
     Figure { name: "gd-ellipse.svg", draw: gradient_descent::ellipse },
@@ -66,6 +66,7 @@ const FIGURES: [Figure; 19] = [
     Figure { name: "window-valley.svg", draw: || windows::figure("valley") },
     Figure { name: "window-rosenbrock.svg", draw: || windows::figure("rosenbrock") },
     Figure { name: "window-regression.svg", draw: || windows::figure("regression") },
+    Figure { name: "window-scaled.svg", draw: windows::scaled_figure },
     Figure { name: "windows-best.md", draw: windows::best_table },
     Figure { name: numbers::FILE, draw: || Ok(numbers::to_toml(&numbers::all()?)) },
 ];

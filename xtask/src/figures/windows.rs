@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 use anyhow::{Context, Result, anyhow};
-use objectives::{DiagonalQuadratic, LinearRegression, Objective, Quadratic, Rosenbrock};
+use objectives::{DiagonalQuadratic, LinearRegression, Objective, Quadratic, Rosenbrock, Scaled};
 use plotters::style::RGBColor;
 use plotters::style::text_anchor::{HPos, VPos};
 use sweep::{Budget, METHODS, Outcome, best, log_grid, window};
@@ -329,4 +329,80 @@ pub fn best_table() -> Result<String> {
         }
     }
     Ok(out)
+}
+
+/// The factors c of the scaled-cost figure, and how each one's lines are drawn.
+const SCALES: [(f64, &str); 3] = [(0.01, "c = 0.01"), (1.0, "c = 1"), (100.0, "c = 100")];
+
+/// The η grid and the outcomes of gradient descent and Adagrad on c·J for each c
+/// of [`SCALES`] (J the ellipse), each with the target c·10⁻⁶: `[method][scale]`.
+pub fn scaled_sweeps() -> Result<(Vec<f64>, Vec<Vec<Vec<Outcome>>>)> {
+    let grid = log_grid(-6, 4, 10);
+    let methods = [sweep::GRADIENT_DESCENT, sweep::ADAGRAD];
+    let outcomes = methods
+        .iter()
+        .map(|&method| {
+            SCALES
+                .iter()
+                .map(|&(c, _)| {
+                    let objective = Scaled::new(DiagonalQuadratic::ellipse(), c);
+                    let budget = Budget { target: c * Budget::SUMMARY.target, ..Budget::SUMMARY };
+                    sweep::sweep(&objective, &[-5.0, -2.0], 0.0, method, &grid, budget)
+                        .map_err(|e| anyhow!("{}: {e}", method.name))
+                })
+                .collect::<Result<Vec<_>>>()
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok((grid, outcomes))
+}
+
+/// Steps against η for gradient descent and Adagrad on c·J, the ellipse multiplied
+/// by c = 0.01, 1 and 100 (the target multiplied by c too): gradient descent's
+/// window moves by 1/c, Adagrad's stays.
+pub fn scaled_figure() -> Result<String> {
+    let (grid, outcomes) = scaled_sweeps()?;
+    let widths = [1, 3, 2];
+    let dashed = [false, false, true];
+    let mut legend = Vec::new();
+    for (name, color) in [("gradient descent", GD), ("Adagrad", ADAGRAD)] {
+        for (k, (_, label)) in SCALES.iter().enumerate() {
+            let mark = if dashed[k] { Mark::Dashed } else { Mark::Line };
+            legend.push(Entry::new(format!("{name}, {label}"), color, mark));
+        }
+    }
+    let budget = Budget::SUMMARY.max_steps as f64;
+    let (low, high) = (grid[0], grid[grid.len() - 1]);
+    let title = "c·J for the ellipse J: steps until c·J − c·J* < c·10⁻⁶ stays, against η";
+    let axes = Axes::new((low, high), (1.0, budget), "learning rate η", "steps")
+        .log_x()
+        .log_y()
+        .ticks(11, 5);
+    svg(440, |root| {
+        let mut panel = Panel::new(root, Some(title), &legend, axes)?;
+        for (method, color) in outcomes.iter().zip([GD, ADAGRAD]) {
+            for (k, scale) in method.iter().enumerate() {
+                let stroke = if dashed[k] { Stroke::dashed(color) } else { Stroke::solid(color) };
+                let mut segment = Vec::new();
+                for (&eta, outcome) in grid.iter().zip(scale) {
+                    match outcome.steps() {
+                        Some(steps) => segment.push((eta, steps.max(1) as f64)),
+                        None => {
+                            panel.line(&segment, stroke.width(widths[k]))?;
+                            segment.clear();
+                        }
+                    }
+                }
+                panel.line(&segment, stroke.width(widths[k]))?;
+            }
+        }
+        let note = "Adagrad: the three lines lie on top of each other";
+        panel.text(
+            (1.0, 30.0),
+            (8, 0),
+            note,
+            font(TEXT_PX).color(&ADAGRAD),
+            (HPos::Left, VPos::Center),
+        )?;
+        Ok(())
+    })
 }
