@@ -159,7 +159,7 @@ fn hyper_parameters_out_of_range_are_rejected_naming_parameter_range_and_value()
     }
     for (gamma, shown) in [(-0.5, "-0.5"), (1.0, "1"), (1.5, "1.5"), (f64::NAN, "NaN")] {
         let err = RmsPropConfig::new(0.1).decay(gamma).build(1).unwrap_err();
-        assert_eq!(err.to_string(), format!("gamma must be in [0, 1), got {shown}"));
+        assert_eq!(err.to_string(), format!("decay must be in [0, 1), got {shown}"));
     }
 }
 
