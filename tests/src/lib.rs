@@ -30,6 +30,7 @@ use std::ops::RangeInclusive;
 
 use adagrad::{AdagradConfig, EpsilonPlacement};
 use gd::Optimizer;
+use momentum::{AdamConfig, MomentumConfig, RmsPropMomentumConfig};
 use proptest::prelude::*;
 use rmsprop::RmsPropConfig;
 
@@ -119,8 +120,24 @@ pub fn initial_accumulator() -> impl Strategy<Value = f64> {
 ///
 /// The lower end stays at 0.01 so that γ·G, for G ≥ 1e-300, remains a normal
 /// number; γ = 0 itself is exact (0·G = 0).
+///
+/// The momentum coefficients are drawn from the same values: heavy ball's β,
+/// the μ of RMSprop with momentum and Adam's β₁ (0.9 is their course default
+/// too). Adam's β₂ has its own strategy, [`beta2`].
 pub fn decay() -> impl Strategy<Value = f64> {
     prop_oneof![Just(0.0), Just(0.9), 0.01..=0.999]
+}
+
+/// Adam's β₂: exactly 0.999 (the default) or uniform in [0.5, 0.9999].
+///
+/// The lower end stays at 0.5 so that a squared gradient keeps a weight
+/// (1 − β₂)·β₂ʲ ≥ 9.5e-7 in G for the j < [`MAX_STEPS`] steps after it: G stays a
+/// normal number (≥ 9.5e-307 once a gradient is non-zero), and β₁²/β₂ < 2 keeps
+/// the Cauchy–Schwarz bound on Adam's step (`tests/tests/momentum.rs`) below
+/// η·√t·2^(t/2). A smaller β₂ is valid, but its bound grows like β₂^(−t/2) and G can
+/// underflow, so the step would be bounded by far more than rounding.
+pub fn beta2() -> impl Strategy<Value = f64> {
+    prop_oneof![Just(0.999), 0.5..=0.9999]
 }
 
 /// Any Adagrad settings in range: η, ε, its placement and G₀.
@@ -141,6 +158,32 @@ pub fn rmsprop_config() -> impl Strategy<Value = RmsPropConfig> {
                 .epsilon(eps)
                 .epsilon_placement(place)
                 .initial_accumulator(g0)
+        },
+    )
+}
+
+/// Any momentum settings in range: η, β (drawn like [`decay`]), and heavy ball or
+/// Nesterov.
+pub fn momentum_config() -> impl Strategy<Value = MomentumConfig> {
+    (learning_rate(), decay(), any::<bool>()).prop_map(|(eta, beta, nesterov)| {
+        MomentumConfig::new(eta).momentum(beta).nesterov(nesterov)
+    })
+}
+
+/// Any settings of RMSprop with momentum in range: the RMSprop settings of
+/// [`rmsprop_config`] (η, γ, ε, its placement and G₀) and μ (drawn like [`decay`]).
+pub fn rmsprop_momentum_config() -> impl Strategy<Value = RmsPropMomentumConfig> {
+    (rmsprop_config(), decay()).prop_map(|(rmsprop, mu)| {
+        RmsPropMomentumConfig::new(rmsprop.learning_rate).rmsprop(rmsprop).momentum(mu)
+    })
+}
+
+/// Any Adam settings in range: η, β₁ (drawn like [`decay`]), β₂ ([`beta2`]), ε
+/// and its placement.
+pub fn adam_config() -> impl Strategy<Value = AdamConfig> {
+    (learning_rate(), decay(), beta2(), epsilon(), placement()).prop_map(
+        |(eta, beta1, beta2, eps, place)| {
+            AdamConfig::new(eta).beta1(beta1).beta2(beta2).epsilon(eps).epsilon_placement(place)
         },
     )
 }

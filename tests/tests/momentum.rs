@@ -2,30 +2,19 @@
 //!
 //! Each property states what must hold, under which conditions, and why (a proof
 //! sketch), and sits between `// ANCHOR:` marks so that the book can show it.
-//! Float comparisons give their tolerance and the reason for it; `u` is the unit
-//! roundoff of f64, 2⁻⁵³ ≈ 1.1e-16.
+//! Float comparisons give their tolerance and the reason for it; u is the unit
+//! roundoff of f64, 2⁻⁵³ ≈ 1.1e-16 ([`UNIT_ROUNDOFF`]). Magnitudes are drawn
+//! log-uniform, `log_uniform(a, b)` being 10ˣ for x uniform in [a, b], as in the
+//! rest of the suite.
 
 use adagrad::{EpsilonPlacement, ScaledStep};
+use descent_tests::{UNIT_ROUNDOFF, log_uniform, signed};
 use gd::{GradientDescent, Optimizer};
 use momentum::{
     Adam, AdamConfig, Momentum, MomentumConfig, RmsPropMomentumConfig, bias_correction,
 };
 use proptest::prelude::*;
 use rmsprop::RmsPropConfig;
-
-/// The unit roundoff of f64: the largest relative error of one rounding.
-const U: f64 = f64::EPSILON / 2.0;
-
-/// Values whose logarithm is uniform on [ln lo, ln hi]: every order of magnitude
-/// in the range is drawn equally often.
-fn log_uniform(lo: f64, hi: f64) -> impl Strategy<Value = f64> {
-    (lo.ln()..hi.ln()).prop_map(f64::exp)
-}
-
-/// Log-uniform magnitudes in [lo, hi] with a random sign.
-fn signed_log_uniform(lo: f64, hi: f64) -> impl Strategy<Value = f64> {
-    (any::<bool>(), log_uniform(lo, hi)).prop_map(|(negative, x)| if negative { -x } else { x })
-}
 
 /// Runs `optimizer` on the 1-D quadratic J(w) = ½·λ·w² (gradient λ·w) from w = 1
 /// for `steps` steps, or until it has escaped; returns the last |w|.
@@ -74,7 +63,7 @@ const ESCAPED: f64 = 1e6;
 fn heavy_ball_on_a_quadratic_is_stable_iff_eta_lambda_is_between_0_and_2_1_plus_beta() {
     proptest!(|(
         beta in 0.0..0.95f64,
-        eta in log_uniform(1e-3, 1.0),
+        eta in log_uniform(-3.0, 0.0),
         inside in 0.02..0.98f64,
         outside in prop_oneof![-0.5..-0.02f64, 1.02..1.5f64],
     )| {
@@ -106,7 +95,7 @@ fn heavy_ball_on_a_quadratic_is_stable_iff_eta_lambda_is_between_0_and_2_1_plus_
 fn nesterov_on_a_quadratic_is_stable_iff_eta_lambda_is_between_0_and_its_edge() {
     proptest!(|(
         beta in 0.0..0.95f64,
-        eta in log_uniform(1e-3, 1.0),
+        eta in log_uniform(-3.0, 0.0),
         inside in 0.02..0.98f64,
         outside in prop_oneof![-0.5..-0.02f64, 1.02..1.5f64],
     )| {
@@ -144,7 +133,7 @@ fn on_the_ellipse_eta_0_6_is_too_large_for_gradient_descent_but_not_for_momentum
 #[test]
 fn momentum_with_beta_zero_is_gradient_descent_bit_for_bit() {
     proptest!(|(
-        eta in log_uniform(1e-4, 10.0),
+        eta in log_uniform(-4.0, 1.0),
         nesterov in any::<bool>(),
         start in prop::collection::vec(-1e3..1e3f64, 1..6),
         gradients in prop::collection::vec(prop::collection::vec(-1e3..1e3f64, 6), 1..20),
@@ -184,17 +173,17 @@ fn momentum_with_beta_zero_is_gradient_descent_bit_for_bit() {
 #[test]
 fn adam_under_a_constant_gradient_has_m_hat_g_and_steps_of_eta_g_over_abs_g_plus_epsilon() {
     proptest!(|(
-        g in signed_log_uniform(1e-4, 1e4),
-        eta in log_uniform(1e-4, 1.0),
-        epsilon in prop_oneof![Just(0.0), Just(1e-8), log_uniform(1e-12, 1e-2)],
+        g in signed(log_uniform(-4.0, 4.0)),
+        eta in log_uniform(-4.0, 0.0),
+        epsilon in prop_oneof![Just(0.0), Just(1e-8), log_uniform(-12.0, -2.0)],
         beta1 in prop_oneof![Just(0.9), 0.0..0.99f64],
         beta2 in prop_oneof![Just(0.999), 0.0..0.9999f64],
         steps in 1..300u64,
     )| {
         let config = AdamConfig::new(eta).beta1(beta1).beta2(beta2).epsilon(epsilon);
         let mut adam = config.build(1).unwrap();
-        let m_hat_slack = (10.0 / (1.0 - beta1) + 2.0) * U;
-        let step_slack = (10.0 / (1.0 - beta1) + 5.0 / (1.0 - beta2) + 12.0) * U;
+        let m_hat_slack = (10.0 / (1.0 - beta1) + 2.0) * UNIT_ROUNDOFF;
+        let step_slack = (10.0 / (1.0 - beta1) + 5.0 / (1.0 - beta2) + 12.0) * UNIT_ROUNDOFF;
         let expected_step = eta * g.abs() / (g.abs() + epsilon);
         for t in 1..=steps {
             let mut w = [0.0];
@@ -238,11 +227,11 @@ fn adam_under_a_constant_gradient_has_m_hat_g_and_steps_of_eta_g_over_abs_g_plus
 #[test]
 fn adam_with_beta1_zero_is_rmsprop_with_a_bias_corrected_learning_rate() {
     proptest!(|(
-        eta in log_uniform(1e-4, 1.0),
+        eta in log_uniform(-4.0, 0.0),
         beta2 in prop_oneof![Just(0.999), 0.0..0.9999f64],
-        epsilon in prop_oneof![Just(0.0), Just(1e-8), log_uniform(1e-12, 1e-2)],
+        epsilon in prop_oneof![Just(0.0), Just(1e-8), log_uniform(-12.0, -2.0)],
         inside in any::<bool>(),
-        gradients in prop::collection::vec(signed_log_uniform(1e-3, 1e3), 1..100),
+        gradients in prop::collection::vec(signed(log_uniform(-3.0, 3.0)), 1..100),
     )| {
         let placement =
             if inside { EpsilonPlacement::InsideRoot } else { EpsilonPlacement::OutsideRoot };
@@ -265,13 +254,13 @@ fn adam_with_beta1_zero_is_rmsprop_with_a_bias_corrected_learning_rate() {
             let expected = rescaled.delta(g, big_g);
             let step = -adam_w[0];
             prop_assert!(
-                (step - expected).abs() <= 16.0 * U * expected.abs(),
+                (step - expected).abs() <= 16.0 * UNIT_ROUNDOFF * expected.abs(),
                 "t = {t}: Adam's Δ = {step}, rescaled RMSprop's = {expected}"
             );
 
             let (plain, scaled_rmsprop) = (-plain_w[0], -c.sqrt() * rmsprop_w[0]);
             prop_assert!(
-                (plain - scaled_rmsprop).abs() <= 16.0 * U * plain.abs(),
+                (plain - scaled_rmsprop).abs() <= 16.0 * UNIT_ROUNDOFF * plain.abs(),
                 "t = {t}: Adam's Δ = {plain}, √c·RMSprop's = {scaled_rmsprop}"
             );
         }
@@ -311,12 +300,12 @@ fn cauchy_schwarz_bound(eta: f64, beta1: f64, beta2: f64, t: u64) -> f64 {
 #[test]
 fn adams_step_never_exceeds_the_cauchy_schwarz_bound() {
     proptest!(|(
-        eta in log_uniform(1e-4, 1.0),
+        eta in log_uniform(-4.0, 0.0),
         beta1 in prop_oneof![Just(0.9), 0.0..0.99f64],
         beta2 in prop_oneof![Just(0.999), 0.5..0.9999f64],
         epsilon in prop_oneof![Just(0.0), Just(1e-8)],
         gradients in prop::collection::vec(
-            prop_oneof![Just(0.0), signed_log_uniform(1e-6, 1e6)],
+            prop_oneof![Just(0.0), signed(log_uniform(-6.0, 6.0))],
             1..200,
         ),
     )| {
@@ -383,7 +372,7 @@ fn adams_step_can_exceed_the_often_quoted_bound() {
 #[test]
 fn each_method_holds_the_state_and_settings_its_rule_gives_after_one_step() {
     let g = [3.0, -4.0];
-    let close = |a: f64, b: f64| (a - b).abs() <= 4.0 * U * b.abs();
+    let close = |a: f64, b: f64| (a - b).abs() <= 4.0 * UNIT_ROUNDOFF * b.abs();
 
     for nesterov in [false, true] {
         let mut heavy = MomentumConfig::new(0.1).momentum(0.5).nesterov(nesterov).build(2).unwrap();

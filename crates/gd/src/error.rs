@@ -8,7 +8,8 @@ use std::fmt;
 /// `learning rate must be finite and > 0, got -1`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct HyperParameterError {
-    /// The parameter's name, as the book writes it ("learning rate", "gamma", …).
+    /// The parameter's name, that of the setting which takes it ("learning rate",
+    /// "epsilon", "decay", "momentum", "beta1", …).
     pub parameter: &'static str,
     /// The valid range, in words ("finite and > 0", "in [0, 1)", …).
     pub valid_range: &'static str,
@@ -45,7 +46,7 @@ impl HyperParameterError {
         Self::check(parameter, "finite and >= 0", value, |x| x.is_finite() && x >= 0.0)
     }
 
-    /// A decay rate such as RMSprop's γ must lie in [0, 1).
+    /// A decay rate such as RMSprop's γ (its setting `decay`) must lie in [0, 1).
     pub fn check_decay(parameter: &'static str, value: f64) -> Result<f64, Self> {
         Self::check(parameter, "in [0, 1)", value, |x| (0.0..1.0).contains(&x))
     }
@@ -58,10 +59,10 @@ mod tests {
     #[test]
     fn decay_rates_outside_zero_one_are_rejected_with_the_range() {
         for gamma in [-0.1, 1.0, 1.5, f64::NAN] {
-            let err = HyperParameterError::check_decay("gamma", gamma).unwrap_err();
-            assert_eq!(err.to_string(), format!("gamma must be in [0, 1), got {gamma}"));
+            let err = HyperParameterError::check_decay("decay", gamma).unwrap_err();
+            assert_eq!(err.to_string(), format!("decay must be in [0, 1), got {gamma}"));
         }
-        assert_eq!(HyperParameterError::check_decay("gamma", 0.0), Ok(0.0));
+        assert_eq!(HyperParameterError::check_decay("decay", 0.0), Ok(0.0));
     }
 
     #[test]

@@ -66,11 +66,12 @@ impl MomentumConfig {
     ///
     /// # Errors
     /// If η is not finite and > 0, or β is not in [0, 1). The error names the
-    /// parameter, the valid range and the value.
+    /// parameter (β by its setting's name, `momentum`), the valid range and the
+    /// value.
     pub fn build(self, dimension: usize) -> Result<Momentum, HyperParameterError> {
         Ok(Momentum {
             learning_rate: HyperParameterError::check_learning_rate(self.learning_rate)?,
-            momentum: HyperParameterError::check_decay("beta", self.momentum)?,
+            momentum: HyperParameterError::check_decay("momentum", self.momentum)?,
             nesterov: self.nesterov,
             velocity: vec![0.0; dimension],
         })
@@ -260,9 +261,9 @@ mod tests {
         let cases = [
             (MomentumConfig::new(-1.0), "learning rate must be finite and > 0, got -1"),
             (MomentumConfig::new(0.0), "learning rate must be finite and > 0, got 0"),
-            (MomentumConfig::new(0.1).momentum(1.0), "beta must be in [0, 1), got 1"),
-            (MomentumConfig::new(0.1).momentum(-0.1), "beta must be in [0, 1), got -0.1"),
-            (MomentumConfig::pytorch(0.1, f64::NAN), "beta must be in [0, 1), got NaN"),
+            (MomentumConfig::new(0.1).momentum(1.0), "momentum must be in [0, 1), got 1"),
+            (MomentumConfig::new(0.1).momentum(-0.1), "momentum must be in [0, 1), got -0.1"),
+            (MomentumConfig::pytorch(0.1, f64::NAN), "momentum must be in [0, 1), got NaN"),
         ];
         for (config, message) in cases {
             assert_eq!(config.build(2).unwrap_err().to_string(), message);

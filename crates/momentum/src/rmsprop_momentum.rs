@@ -68,14 +68,14 @@ impl RmsPropMomentumConfig {
     ///
     /// # Errors
     /// If an RMSprop setting is out of range (as `RmsPropConfig::build` reports
-    /// it), or μ is not in [0, 1). The error names the parameter, the valid range
-    /// and the value.
+    /// it), or μ is not in [0, 1). The error names the parameter (μ by its
+    /// setting's name, `momentum`), the valid range and the value.
     pub fn build(self, dimension: usize) -> Result<RmsPropMomentum, HyperParameterError> {
         let rmsprop = self.rmsprop.build(dimension)?;
         Ok(RmsPropMomentum {
             scale: *rmsprop.scaled_step(),
             decay: rmsprop.decay(),
-            momentum: HyperParameterError::check_decay("mu", self.momentum)?,
+            momentum: HyperParameterError::check_decay("momentum", self.momentum)?,
             accumulator: rmsprop.accumulator().to_vec(),
             buffer: vec![0.0; dimension],
         })
@@ -276,11 +276,11 @@ mod tests {
     fn invalid_settings_are_rejected_with_parameter_value_and_range() {
         let cases = [
             (RmsPropMomentumConfig::new(-1.0), "learning rate must be finite and > 0, got -1"),
-            (RmsPropMomentumConfig::new(0.1).momentum(1.0), "mu must be in [0, 1), got 1"),
-            (RmsPropMomentumConfig::pytorch(0.1, -0.5), "mu must be in [0, 1), got -0.5"),
+            (RmsPropMomentumConfig::new(0.1).momentum(1.0), "momentum must be in [0, 1), got 1"),
+            (RmsPropMomentumConfig::pytorch(0.1, -0.5), "momentum must be in [0, 1), got -0.5"),
             (
                 RmsPropMomentumConfig::new(0.1).rmsprop(RmsPropConfig::new(0.1).decay(1.5)),
-                "gamma must be in [0, 1), got 1.5",
+                "decay must be in [0, 1), got 1.5",
             ),
             (
                 RmsPropMomentumConfig::new(0.1).rmsprop(RmsPropConfig::new(0.1).epsilon(-1.0)),

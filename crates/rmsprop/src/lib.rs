@@ -115,11 +115,11 @@ impl RmsPropConfig {
     ///
     /// # Errors
     /// If η is not finite and > 0, γ is not in [0, 1), or ε or the initial
-    /// accumulator is not finite and ≥ 0. The error names the parameter, the valid
-    /// range and the value.
+    /// accumulator is not finite and ≥ 0. The error names the parameter (γ by its
+    /// setting's name, `decay`), the valid range and the value.
     pub fn build(self, dimension: usize) -> Result<RmsProp, HyperParameterError> {
         let scale = ScaledStep::new(self.learning_rate, self.epsilon, self.epsilon_placement)?;
-        let decay = HyperParameterError::check_decay("gamma", self.decay)?;
+        let decay = HyperParameterError::check_decay("decay", self.decay)?;
         let initial = HyperParameterError::check_non_negative(
             "initial accumulator",
             self.initial_accumulator,
@@ -281,8 +281,8 @@ mod tests {
     fn invalid_settings_are_rejected_with_parameter_value_and_range() {
         let cases = [
             (RmsPropConfig::new(-1.0), "learning rate must be finite and > 0, got -1"),
-            (RmsPropConfig::new(0.1).decay(1.0), "gamma must be in [0, 1), got 1"),
-            (RmsPropConfig::new(0.1).decay(-0.5), "gamma must be in [0, 1), got -0.5"),
+            (RmsPropConfig::new(0.1).decay(1.0), "decay must be in [0, 1), got 1"),
+            (RmsPropConfig::new(0.1).decay(-0.5), "decay must be in [0, 1), got -0.5"),
             (RmsPropConfig::new(0.1).epsilon(f64::NAN), "epsilon must be finite and >= 0, got NaN"),
             (
                 RmsPropConfig::new(0.1).initial_accumulator(-1.0),

@@ -26,7 +26,7 @@ mod race;
 use gd::{GradientDescent, HyperParameterError, Optimizer};
 use objectives::Objective;
 
-pub use outcome::{Budget, Outcome, Referee};
+pub use outcome::{BLOW_UP, Budget, Outcome, Referee};
 pub use race::race;
 
 /// `points_per_decade · (high − low) + 1` learning rates 10ᵏ from 10^`low` to

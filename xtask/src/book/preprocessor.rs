@@ -3,15 +3,15 @@
 //! One preprocessor does everything the book needs between Markdown and HTML, in
 //! this order:
 //!
-//! 1. check every include directive ([`includes`](super::includes)) and stop on
+//! 1. check every include directive ([`includes`]) and stop on
 //!    the first broken one, before mdBook could render it as an empty block;
 //! 2. replace each `{{#number chapter.name}}` by the value the crates computed
-//!    ([`numbers`](super::numbers)), expand the book's `{{#diff OLD NEW}}` blocks ([`diff`](super::diff)), then
+//!    ([`numbers`]), expand the book's `{{#diff OLD NEW}}` blocks ([`diff`]), then
 //!    run mdBook's own `links` and `index` preprocessors (switched off in
-//!    `book.toml` by `use-default-preprocessors = false`, so they run here, once);
+//!    `book.toml` by `use-default-preprocessors = false`, so they run here, once),
 //!    and mark each listing whose solution is cut (a student copy's `todo!()`) as
-//!    the reader's assignment ([`solutions`](super::solutions));
-//! 3. render the math ([`math`](super::math)), failing on any KaTeX error.
+//!    the reader's assignment ([`solutions`]);
+//! 3. render the math ([`math`]), failing on any KaTeX error.
 //!
 //! `cargo xtask book` runs it in process, in place of the `[preprocessor.descent]`
 //! command that `book.toml` names; the `mdbook` binary runs that command,

@@ -328,3 +328,11 @@ fn every_assignment_line_names_rubric_regions_and_every_graded_chapter_has_one()
         );
     }
 }
+
+#[test]
+fn the_error_message_the_libraries_chapter_quotes_is_the_one_the_code_gives() {
+    let message = rmsprop::RmsPropConfig::new(0.1).decay(1.0).build(2).unwrap_err().to_string();
+    let chapter =
+        std::fs::read_to_string(crate::workspace_root().join("book/src/libraries.md")).unwrap();
+    assert!(chapter.contains(&format!("`{message}`")), "libraries.md should quote `{message}`");
+}

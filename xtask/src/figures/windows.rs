@@ -334,9 +334,12 @@ pub fn best_table() -> Result<String> {
 /// The factors c of the scaled-cost figure, and how each one's lines are drawn.
 const SCALES: [(f64, &str); 3] = [(0.01, "c = 0.01"), (1.0, "c = 1"), (100.0, "c = 100")];
 
+/// The outcomes of a sweep for each of several settings: `[setting][η]`.
+pub type Sweeps = Vec<Vec<Outcome>>;
+
 /// The η grid and the outcomes of gradient descent and Adagrad on c·J for each c
 /// of [`SCALES`] (J the ellipse), each with the target c·10⁻⁶: `[method][scale]`.
-pub fn scaled_sweeps() -> Result<(Vec<f64>, Vec<Vec<Vec<Outcome>>>)> {
+pub fn scaled_sweeps() -> Result<(Vec<f64>, Vec<Sweeps>)> {
     let grid = log_grid(-6, 4, 10);
     let methods = [sweep::GRADIENT_DESCENT, sweep::ADAGRAD];
     let outcomes = methods

@@ -111,7 +111,8 @@ impl Rubric {
         Ok(rubric)
     }
 
-    /// Checks that ids, test names and region names are unique and well formed.
+    /// Checks that ids, test names and region names are unique and well formed,
+    /// and that every region has a hint that is not blank.
     pub fn validate(&self) -> anyhow::Result<()> {
         let mut ids = BTreeMap::new();
         let mut tests = BTreeMap::new();
@@ -132,6 +133,14 @@ impl Rubric {
                 }
                 if regions.insert(region.name.as_str(), ()).is_some() {
                     bail!("region `{}` appears twice", region.name);
+                }
+                if region.hint.trim().is_empty() {
+                    bail!(
+                        "region `{}` of assignment `{}` has an empty hint: the student's \
+                         `todo!()` would say nothing",
+                        region.name,
+                        assignment.id
+                    );
                 }
             }
         }
@@ -239,6 +248,24 @@ mod tests {
         let rubric: Rubric = toml::from_str(&text).unwrap();
         let error = rubric.validate().unwrap_err().to_string();
         assert_eq!(error, "test `t::a` is both excluded and scored by `one`");
+    }
+
+    #[test]
+    fn an_empty_or_blank_hint_fails_the_load_naming_the_region_and_the_assignment() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("rubric.toml");
+        // Empty, spaces, and a tab and a newline (TOML escapes).
+        for blank in ["", "   ", "\\t\\n"] {
+            std::fs::write(&path, SMALL.replace("\"do it\"", &format!("\"{blank}\""))).unwrap();
+            let error = Rubric::load(&path).unwrap_err();
+            assert_eq!(
+                error.root_cause().to_string(),
+                "region `solution_one` of assignment `one` has an empty hint: the student's \
+                 `todo!()` would say nothing",
+                "hint {blank:?}"
+            );
+            assert!(error.to_string().starts_with("in the rubric "), "{error:#}");
+        }
     }
 
     #[test]
