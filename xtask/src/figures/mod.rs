@@ -48,7 +48,7 @@ struct Figure {
 
 /// Every figure, in the order the book shows them, then the numbers the prose
 /// takes from code.
-const FIGURES: [Figure; 20] = [
+const FIGURES: [Figure; 21] = [
     Figure { name: "gd-bowl.svg", draw: gradient_descent::bowl },
     Figure { name: "learning-rates.svg", draw: gradient_descent::learning_rates },
     Figure { name: "gd-ellipse.svg", draw: gradient_descent::ellipse },
@@ -68,6 +68,7 @@ const FIGURES: [Figure; 20] = [
     Figure { name: "window-regression.svg", draw: || windows::figure("regression") },
     Figure { name: "window-scaled.svg", draw: windows::scaled_figure },
     Figure { name: "windows-best.md", draw: windows::best_table },
+    Figure { name: "loss-curves-best.svg", draw: windows::best_loss_curves },
     Figure { name: numbers::FILE, draw: || Ok(numbers::to_toml(&numbers::all()?)) },
 ];
 

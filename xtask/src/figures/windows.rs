@@ -409,3 +409,99 @@ pub fn scaled_figure() -> Result<String> {
         Ok(())
     })
 }
+
+/// Method k's best η on a swept problem or, if no η reached the target, the one
+/// whose run ended closest to it (the smallest last gap): the η a reader who tuned
+/// it on this problem would pick.
+pub fn best_or_closest(swept: &Swept, k: usize) -> Option<f64> {
+    if let Some((eta, _)) = swept.best(k) {
+        return Some(eta);
+    }
+    swept
+        .problem
+        .grid
+        .iter()
+        .zip(&swept.outcomes[k])
+        .filter_map(|(&eta, outcome)| match outcome {
+            Outcome::Stalled { gap } | Outcome::BudgetSpent { gap } => Some((eta, *gap)),
+            _ => None,
+        })
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(eta, _)| eta)
+}
+
+/// J − J* against the step, on log–log axes, for every method at its own best η
+/// (from the sweeps) on every problem of the sweeps: the comparison the fixed-η
+/// loss figures of the RMSprop and momentum chapters cannot make.
+pub fn best_loss_curves() -> Result<String> {
+    let sweeps = sweeps()?;
+    let cell_height = 270;
+    // One cell per problem and one for the legend.
+    let rows = (sweeps.len() + 1).div_ceil(2);
+    let floor = 1e-12;
+    svg(rows as u32 * cell_height, |root| {
+        let cells = root.split_evenly((rows, 2));
+        for (cell, swept) in cells.iter().zip(sweeps) {
+            let problem = &swept.problem;
+            let steps = problem.budget.max_steps;
+            let start_gap = problem.objective.value(&problem.start) - problem.minimum;
+            let top = 10f64.powf(start_gap.log10().ceil() + 1.0);
+            // Step t at 1 + t, so that the start has a place on the log axis.
+            let axes =
+                Axes::new((1.0, steps as f64 + 1.0), (floor, top), "1 + step t", "J(wₜ) − J*")
+                    .log_x()
+                    .log_y()
+                    .ticks(5, 5)
+                    .y_label_area(68);
+            let mut panel = Panel::new(cell, Some(problem.key), &[], axes)?;
+            for (k, (method, color)) in METHODS.iter().zip(COLORS).enumerate() {
+                let Some(eta) = best_or_closest(swept, k) else { continue };
+                let mut optimizer = (method.build)(eta, problem.objective.dimension())?;
+                let trace = gd::minimize(
+                    problem.objective.as_ref(),
+                    optimizer.as_mut(),
+                    &problem.start,
+                    gd::Stop::after(steps),
+                );
+                let gaps: Vec<(f64, f64)> = trace
+                    .losses
+                    .iter()
+                    .enumerate()
+                    .map(|(t, loss)| {
+                        (1.0 + t as f64, (loss - problem.minimum).max(f64::MIN_POSITIVE))
+                    })
+                    .collect();
+                panel.run(&gaps, Stroke::solid(color), None)?;
+            }
+        }
+        if let Some(cell) = cells.get(sweeps.len()) {
+            let legend: Vec<Entry> = METHODS
+                .iter()
+                .zip(COLORS)
+                .map(|(method, color)| Entry::new(method.name, color, Mark::Line))
+                .collect();
+            for (k, entry) in legend.iter().enumerate() {
+                super::plot::draw_entry(cell, (24, 30 + 24 * k as i32), entry)?;
+            }
+            let notes = [
+                "Each method at its own best η on each",
+                "problem: the η of the sweep that reached",
+                "J − J* < 10⁻⁶ in the fewest steps (or, if none",
+                "did, ended closest to it). Steps and gaps on",
+                "log scales; a line that drops out of the",
+                "frame has reached J* to rounding.",
+            ];
+            for (k, line) in notes.iter().enumerate() {
+                let style = font(TEXT_PX)
+                    .color(&MUTED)
+                    .pos(plotters::style::text_anchor::Pos::new(HPos::Left, VPos::Center));
+                cell.draw(&plotters::element::Text::new(
+                    line.to_string(),
+                    (24, 160 + 20 * k as i32),
+                    style,
+                ))?;
+            }
+        }
+        Ok(())
+    })
+}

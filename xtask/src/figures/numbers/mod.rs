@@ -20,6 +20,7 @@ use objectives::DiagonalQuadratic;
 use super::gradient_descent::ELLIPSE_START;
 
 mod adagrad;
+mod adapting;
 mod invariants;
 mod libraries;
 mod momentum;
@@ -66,6 +67,7 @@ pub fn all() -> Result<Vec<Number>> {
     momentum::numbers(&mut book).context("the numbers of momentum.md")?;
     libraries::numbers(&mut book).context("the numbers of libraries.md")?;
     invariants::numbers(&mut book).context("the numbers of invariants.md")?;
+    adapting::numbers(&mut book).context("the numbers of when-adapting-pays.md")?;
     let mut keys: Vec<(&str, &str)> = book.numbers.iter().map(|n| (n.chapter, n.name)).collect();
     keys.sort_unstable();
     if let Some(pair) = keys.windows(2).find(|pair| pair[0] == pair[1]) {
