@@ -34,10 +34,12 @@
 //! ## The minimizer
 //! [`Objective::minimizer`] runs Newton's method from 0: solve H·d = −∇J by
 //! Cholesky, step back along d until J falls by at least a quarter of the
-//! predicted decrease (Armijo), and stop once |∇J| has not shrunk for three
-//! iterations, that is, at the rounding level. It returns `None` when no minimizer
-//! exists (λ = 0 on separable data, or one label only): H becomes singular or the
-//! iterations run out.
+//! predicted decrease λ² = −∇J·d (Armijo). Once the predicted decrease is below
+//! J's rounding it takes full steps, which converge quadratically, and stops when
+//! |∇J| has not shrunk for three of them: at the rounding level. It returns `None`
+//! when no minimizer exists: with one label only; with λ = 0 on separable data
+//! (the point it stops at separates the samples, or H becomes singular on the
+//! way); or when the iterations run out.
 //!
 //! ## References
 //! Hastie, Tibshirani & Friedman, *The Elements of Statistical Learning* (2nd ed.),
@@ -199,6 +201,10 @@ impl LogisticRegression {
 
     /// Newton's method from 0, damped by backtracking (see the module's doc).
     fn newton(&self) -> Option<Vec<f64>> {
+        if self.labels.iter().all(|&y| y == self.labels[0]) {
+            // One class only: b → ±∞ lowers J forever (b is not penalized).
+            return None;
+        }
         let n = self.dimension();
         let mut w = vec![0.0; n];
         let mut gradient = vec![0.0; n];
@@ -210,6 +216,30 @@ impl LogisticRegression {
             if !norm.is_finite() {
                 return None;
             }
+            if norm == 0.0 {
+                return Some(w);
+            }
+            let descent: Vec<f64> = gradient.iter().map(|g| -g).collect();
+            let step = self.hessian(&w).solve(&descent)?;
+            // The Newton decrement λ² = −∇J·d = ∇Jᵀ·H⁻¹·∇J ≥ 0: J − J* ≈ λ²/2.
+            let decrement: f64 = descent.iter().zip(&step).map(|(a, b)| a * b).sum();
+            let loss = self.value(&w);
+            if decrement > 1e-12 * (1.0 + loss.abs()) {
+                // Far from w*: backtrack until J falls by a quarter of the prediction.
+                let trial =
+                    |t: f64| -> Vec<f64> { w.iter().zip(&step).map(|(w, d)| w + t * d).collect() };
+                let mut t = 1.0;
+                while self.value(&trial(t)) > loss - 0.25 * t * decrement {
+                    t *= 0.5;
+                    if t < 1e-10 {
+                        return None;
+                    }
+                }
+                w = trial(t);
+                continue;
+            }
+            // Near w*, J's decrease is below its rounding: take full steps, which
+            // converge quadratically, until |∇J| stops shrinking for three steps.
             match &best {
                 Some((smallest, _)) if norm >= *smallest => since_best += 1,
                 _ => {
@@ -217,32 +247,24 @@ impl LogisticRegression {
                     since_best = 0;
                 }
             }
-            if norm == 0.0 || since_best >= 3 {
-                return best.map(|(_, w)| w);
-            }
-            let descent: Vec<f64> = gradient.iter().map(|g| -g).collect();
-            let step = self.hessian(&w).solve(&descent)?;
-            // The Newton decrement λ² = −∇J·d = ∇Jᵀ·H⁻¹·∇J ≥ 0 predicts J's decrease.
-            let decrement: f64 = descent.iter().zip(&step).map(|(a, b)| a * b).sum();
-            let loss = self.value(&w);
-            let mut t = 1.0;
-            // Backtrack while the decrease is measurable above J's rounding;
-            // below it, Newton's full step is already in its quadratic regime.
-            if decrement > 1e-12 * (1.0 + loss.abs()) {
-                let trial =
-                    |t: f64| -> Vec<f64> { w.iter().zip(&step).map(|(w, d)| w + t * d).collect() };
-                while self.value(&trial(t)) > loss - 0.25 * t * decrement {
-                    t *= 0.5;
-                    if t < 1e-10 {
-                        return None;
-                    }
-                }
+            if since_best >= 3 {
+                return best.map(|(_, w)| w).filter(|w| !self.separates(w));
             }
             for (w, d) in w.iter_mut().zip(&step) {
-                *w += t * d;
+                *w += d;
             }
         }
         None
+    }
+}
+
+impl LogisticRegression {
+    /// True if λ = 0 and w puts every sample strictly on its label's side
+    /// (sᵢ·zᵢ > 0): then J(c·w) falls towards 0 as c grows and J has no minimizer,
+    /// however small Newton drove |∇J| on the way.
+    fn separates(&self, w: &[f64]) -> bool {
+        self.ridge == 0.0
+            && (0..self.samples()).all(|i| (2.0 * self.labels[i] - 1.0) * self.logit(w, i) > 0.0)
     }
 }
 
@@ -421,6 +443,16 @@ mod tests {
         let ridged =
             LogisticRegression::new(vec![vec![-1.0], vec![1.0]], vec![0.0, 1.0], 0.01).unwrap();
         assert!(ridged.minimizer().is_some());
+        // Overlapping labels have a minimizer without a ridge.
+        assert!(overlapping(0.0).minimizer().is_some());
+    }
+
+    #[test]
+    fn one_label_only_has_no_minimizer_even_with_a_ridge() {
+        // The intercept is not penalized: b → +∞ lowers J towards 0 forever.
+        let problem =
+            LogisticRegression::new(vec![vec![-1.0], vec![1.0]], vec![1.0, 1.0], 1.0).unwrap();
+        assert_eq!(problem.minimizer(), None);
     }
 
     #[test]
