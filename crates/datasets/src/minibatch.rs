@@ -193,8 +193,43 @@ mod tests {
         assert!(trace.losses[30] < trace.losses[0] / 2.0, "{:?}", trace.losses);
     }
 
+    /// A finite sum with no samples, which the objectives' constructors forbid.
+    #[derive(Debug)]
+    struct Empty;
+
+    impl Objective for Empty {
+        fn name(&self) -> &str {
+            "empty"
+        }
+        fn dimension(&self) -> usize {
+            1
+        }
+        fn value(&self, _: &[f64]) -> f64 {
+            0.0
+        }
+        fn gradient(&self, _: &[f64], gradient: &mut [f64]) {
+            gradient.fill(0.0);
+        }
+    }
+
+    impl FiniteSum for Empty {
+        fn samples(&self) -> usize {
+            0
+        }
+        fn batch_value(&self, _: &[f64], _: &[usize]) -> f64 {
+            0.0
+        }
+        fn batch_gradient(&self, _: &[f64], _: &[usize], gradient: &mut [f64]) {
+            gradient.fill(0.0);
+        }
+    }
+
     #[test]
     fn impossible_batches_are_typed_errors() {
+        assert_eq!(
+            Minibatch::new(&Empty, 1, Sampling::WithReplacement, 0).unwrap_err(),
+            BatchError::EmptyDataSet
+        );
         let p = problem();
         assert_eq!(
             Minibatch::new(&p, 7, Sampling::WithReplacement, 0).unwrap_err(),
