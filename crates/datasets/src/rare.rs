@@ -5,7 +5,7 @@
 //! (words) are absent from most samples: "frequently occurring features are
 //! associated with small learning rates and infrequent features with high ones".
 //! On least squares the reason is plain to see. The curvature of weight j is the
-//! Hessian's diagonal entry (1/N)·Σᵢ xᵢⱼ² ≈ pⱼ·E[x²]: a feature present in one
+//! Hessian's diagonal entry (1/N)·Σᵢ xᵢⱼ² ≈ pⱼ·E\[x²\]: a feature present in one
 //! sample in two thousand has a curvature a thousand times smaller than one present
 //! in every other sample. Gradient descent's one learning rate must stay below 2/L
 //! for the common features, and then moves the rare weights a thousand times slower.
@@ -235,7 +235,7 @@ impl RareFeatures {
         &self.true_weights
     }
 
-    /// Each weight's curvature, the Hessian's diagonal (1/N)·Σᵢ xᵢⱼ² + λ ≈ pⱼ·E[x²].
+    /// Each weight's curvature, the Hessian's diagonal (1/N)·Σᵢ xᵢⱼ² + λ ≈ pⱼ·E\[x²\].
     pub fn curvatures(&self) -> Vec<f64> {
         let hessian = self.problem.hessian();
         (0..self.problem.dimension()).map(|j| hessian.get(j, j)).collect()

@@ -10,7 +10,7 @@
 //! with R carried whole by every batch. Two facts make that estimate honest:
 //!
 //! - **Unbiased**: for B drawn uniformly (every index equally likely, with or
-//!   without replacement) E[∇J_B(w)] = ∇J(w). Each index appears in the same
+//!   without replacement) E\[∇J_B(w)\] = ∇J(w). Each index appears in the same
 //!   number of the equally likely batches, so averaging ∇J_B over all of them gives
 //!   every ∇fᵢ the same weight 1/N.
 //! - **The epoch identity**: an epoch without replacement cuts a shuffle of

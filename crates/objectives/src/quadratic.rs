@@ -38,7 +38,7 @@ pub enum QuadraticError {
         /// The length of b.
         actual: usize,
     },
-    /// A[i][j] ≠ A[j][i].
+    /// A\[i\]\[j\] ≠ A\[j\]\[i\].
     NotSymmetric {
         /// Row index.
         i: usize,
@@ -114,7 +114,7 @@ impl Quadratic {
         }
     }
 
-    /// Entry A[i][j].
+    /// Entry A\[i\]\[j\].
     pub fn matrix_entry(&self, i: usize, j: usize) -> f64 {
         self.matrix[i * self.dimension() + j]
     }
