@@ -33,13 +33,13 @@
 //!
 //! ## The minimizer
 //! [`Objective::minimizer`] runs Newton's method from 0: solve H·d = −∇J by
-//! Cholesky, step back along d until J falls by at least a quarter of the
-//! predicted decrease λ² = −∇J·d (Armijo). Once the predicted decrease is below
-//! J's rounding it takes full steps, which converge quadratically, and stops when
-//! |∇J| has not shrunk for three of them: at the rounding level. It returns `None`
-//! when no minimizer exists: with one label only; with λ = 0 on separable data
-//! (the point it stops at separates the samples, or H becomes singular on the
-//! way); or when the iterations run out.
+//! Cholesky, and step back along d until J falls by at least a quarter of the
+//! predicted decrease δ² = −∇J·d, the Newton decrement (Armijo). Once δ² is
+//! below J's rounding it takes full steps, which converge quadratically, and
+//! stops when |∇J| has not shrunk for three of them: at the rounding level. It
+//! returns `None` when no minimizer exists: with one label only; with λ = 0 on
+//! separable data (the point it stops at separates the samples, or H becomes
+//! singular on the way); or when the iterations run out.
 //!
 //! ## References
 //! Hastie, Tibshirani & Friedman, *The Elements of Statistical Learning* (2nd ed.),
@@ -119,7 +119,11 @@ impl LogisticRegression {
     }
 
     /// The logit zᵢ = w·xᵢ + b of sample i, with b = w's last entry.
+    ///
+    /// # Panics
+    /// If w's length is not d + 1 (both are named), or i ≥ N.
     pub fn logit(&self, w: &[f64], i: usize) -> f64 {
+        check_dimension("w", w.len(), self.dimension());
         let d = self.features();
         self.row(i).iter().zip(&w[..d]).map(|(x, w)| x * w).sum::<f64>() + w[d]
     }
@@ -221,7 +225,7 @@ impl LogisticRegression {
             }
             let descent: Vec<f64> = gradient.iter().map(|g| -g).collect();
             let step = self.hessian(&w).solve(&descent)?;
-            // The Newton decrement λ² = −∇J·d = ∇Jᵀ·H⁻¹·∇J ≥ 0: J − J* ≈ λ²/2.
+            // The Newton decrement δ² = −∇J·d = ∇Jᵀ·H⁻¹·∇J ≥ 0: J − J* ≈ δ²/2.
             let decrement: f64 = descent.iter().zip(&step).map(|(a, b)| a * b).sum();
             let loss = self.value(&w);
             if decrement > 1e-12 * (1.0 + loss.abs()) {
