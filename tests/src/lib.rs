@@ -11,6 +11,8 @@
 //!   without the rounding of `w − Δ`;
 //! - the **outcome** of a run for the summary table ([`Outcome`], defined in the
 //!   `sweep` crate, where "stalled" is defined once for the book's sweeps too).
+//! - small **labelled data sets** and [`central_differences`] for the finite sums
+//!   of the chapter on when adapting pays.
 //!
 //! ## Floating point, stated once
 //! [`UNIT_ROUNDOFF`] u = 2⁻⁵³ bounds the relative error of one correctly rounded
@@ -31,6 +33,7 @@ use std::ops::RangeInclusive;
 use adagrad::{AdagradConfig, EpsilonPlacement};
 use gd::Optimizer;
 use momentum::{AdamConfig, MomentumConfig, RmsPropMomentumConfig};
+use objectives::Objective;
 use proptest::prelude::*;
 use rmsprop::RmsPropConfig;
 
@@ -267,6 +270,58 @@ pub fn assert_permutation_commutes<O: Optimizer>(
     }
 }
 // ANCHOR_END: permutation_commutes
+
+/// A feature of the small data sets of the finite-sum tests, uniform in [−3, 3].
+pub fn feature() -> RangeInclusive<f64> {
+    -3.0..=3.0
+}
+
+/// A binary label: 0 or 1, equally likely.
+pub fn label() -> impl Strategy<Value = f64> {
+    prop_oneof![Just(0.0), Just(1.0)]
+}
+
+/// `n` rows of `d` [`feature`]s and `n` [`label`]s.
+pub fn labelled_rows(n: usize, d: usize) -> impl Strategy<Value = (Vec<Vec<f64>>, Vec<f64>)> {
+    (
+        proptest::collection::vec(proptest::collection::vec(feature(), d), n),
+        proptest::collection::vec(label(), n),
+    )
+}
+
+/// A small labelled data set: 2 to 12 rows of 1 to 4 features.
+pub fn labelled_data() -> impl Strategy<Value = (Vec<Vec<f64>>, Vec<f64>)> {
+    (2..=12usize, 1..=4usize).prop_flat_map(|(n, d)| labelled_rows(n, d))
+}
+
+/// A ridge coefficient λ: exactly 0 one time in five, else log-uniform in [1e-3, 1].
+pub fn ridge() -> impl Strategy<Value = f64> {
+    prop_oneof![1 => Just(0.0), 4 => log_uniform(-3.0, 0.0)]
+}
+
+/// A model weight, uniform in [−3, 3]: with features in [−3, 3] and at most four
+/// of them, a logit stays within ±39, where σ and the loss are far from overflow.
+pub fn model_weights(n: usize) -> impl Strategy<Value = Vec<f64>> {
+    proptest::collection::vec(-3.0..=3.0, n)
+}
+
+// ANCHOR: central_differences
+/// The central differences (J(w + h·eⱼ) − J(w − h·eⱼ))/2h, for every j.
+///
+/// Their error is the truncation h²·|∂ⱼ³J|/6 plus the rounding of J, about
+/// u·|J|/h: with h = 1e-5 and the bounded data of the strategies above, both are
+/// below 1e-9.
+pub fn central_differences(objective: &(impl Objective + ?Sized), w: &[f64], h: f64) -> Vec<f64> {
+    (0..w.len())
+        .map(|j| {
+            let (mut plus, mut minus) = (w.to_vec(), w.to_vec());
+            plus[j] += h;
+            minus[j] -= h;
+            (objective.value(&plus) - objective.value(&minus)) / (2.0 * h)
+        })
+        .collect()
+}
+// ANCHOR_END: central_differences
 
 /// How the summary table judges a run ([`Outcome`]), and what counts as arrived:
 /// the gap J(w) − J(w*) below 1e-6 within 10 000 steps ([`Budget::SUMMARY`]).

@@ -5,7 +5,7 @@
 //! rᵢ = w₁ + w₂·xᵢ − yᵢ is the residual. Averaging rather than summing keeps the
 //! curvature, and so the usable learning rate, independent of the number of points.
 
-use crate::{Objective, check_dimension};
+use crate::{FiniteSum, Objective, check_batch, check_dimension};
 
 /// Mean squared error of a line on a fixed data set.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,6 +45,38 @@ impl LinearRegression {
 
     fn residuals<'a>(&'a self, w: &'a [f64]) -> impl Iterator<Item = (f64, f64)> + 'a {
         self.points().map(move |(x, y)| (w[0] + w[1] * x - y, x))
+    }
+
+    /// The residual of point i, computed as [`residuals`](Self::residuals) does.
+    fn residual_of(&self, w: &[f64], i: usize) -> f64 {
+        w[0] + w[1] * self.xs[i] - self.ys[i]
+    }
+}
+
+/// Each point is a sample: fᵢ(w) = ½·(w₁ + w₂·xᵢ − yᵢ)², and J is their mean.
+impl FiniteSum for LinearRegression {
+    fn samples(&self) -> usize {
+        self.xs.len()
+    }
+
+    fn batch_value(&self, w: &[f64], batch: &[usize]) -> f64 {
+        check_dimension("w", w.len(), 2);
+        check_batch(batch, self.samples());
+        let squares: f64 = batch.iter().map(|&i| self.residual_of(w, i).powi(2)).sum();
+        squares / (2.0 * batch.len() as f64)
+    }
+
+    fn batch_gradient(&self, w: &[f64], batch: &[usize], gradient: &mut [f64]) {
+        check_dimension("w", w.len(), 2);
+        check_dimension("the gradient buffer", gradient.len(), 2);
+        check_batch(batch, self.samples());
+        let (sum_r, sum_rx) = batch.iter().fold((0.0, 0.0), |(s, sx), &i| {
+            let r = self.residual_of(w, i);
+            (s + r, sx + r * self.xs[i])
+        });
+        let b = batch.len() as f64;
+        gradient[0] = sum_r / b;
+        gradient[1] = sum_rx / b;
     }
 }
 
@@ -129,6 +161,29 @@ mod tests {
             data.value(&[0.5, 1.0]),
             max_relative = 1e-14
         );
+    }
+
+    #[test]
+    fn the_batch_of_all_points_in_order_is_the_full_objective_bit_for_bit() {
+        // The same operations in the same order.
+        let data = LinearRegression::course_data();
+        let all: Vec<usize> = (0..data.samples()).collect();
+        let w = [0.5, 1.0];
+        assert_eq!(data.batch_value(&w, &all), data.value(&w));
+        let (mut full, mut batch) = ([0.0; 2], [0.0; 2]);
+        data.gradient(&w, &mut full);
+        data.batch_gradient(&w, &all, &mut batch);
+        assert_eq!(batch, full);
+    }
+
+    #[test]
+    fn a_batch_of_one_point_is_that_points_loss_and_gradient() {
+        // Point 0 is (0, 2 + 0.5·sin 0) = (0, 2): at w = (1, 1), r = −1.
+        let data = LinearRegression::course_data();
+        assert_eq!(data.batch_value(&[1.0, 1.0], &[0]), 0.5);
+        let mut g = [0.0; 2];
+        data.batch_gradient(&[1.0, 1.0], &[0], &mut g);
+        assert_eq!(g, [-1.0, 0.0]);
     }
 
     #[test]
