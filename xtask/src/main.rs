@@ -1,6 +1,7 @@
 //! `cargo xtask`: the chores of the Descent course.
 //!
 //! - `cargo xtask figures [--check]`: draw every figure of the book from the crates.
+//! - `cargo xtask sweeps [--check]`: race every method over a grid of learning rates.
 //! - `cargo xtask book [--open]`: build the book offline, failing on a broken include.
 //! - `cargo xtask mdbook-preprocessor`: the book's preprocessor, as `mdbook` calls it.
 //! - `cargo xtask student --out DIR`: a student copy with the solutions cut out.
@@ -17,6 +18,7 @@ mod figures;
 mod grade;
 mod kit;
 mod student;
+mod sweeps;
 
 /// The chores of the Descent course.
 #[derive(Debug, Parser)]
@@ -30,6 +32,8 @@ struct Cli {
 enum Command {
     /// Draw every figure of the book into book/src/figures.
     Figures(figures::Args),
+    /// Sweep every method over a grid of learning rates on every problem of the book.
+    Sweeps(sweeps::Args),
     /// Build the book into book/book.
     Book(book::Args),
     /// The book's `descent` preprocessor, speaking mdBook's protocol (book.toml
@@ -47,6 +51,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Figures(args) => figures::run(args),
+        Command::Sweeps(args) => sweeps::run(args),
         Command::Book(args) => book::run(args),
         Command::MdbookPreprocessor(args) => book::preprocessor::run_protocol(args),
         Command::Student(args) => student::run(args),

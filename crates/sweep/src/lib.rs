@@ -27,7 +27,7 @@ use gd::{GradientDescent, HyperParameterError, Optimizer};
 use objectives::Objective;
 
 pub use outcome::{BLOW_UP, Budget, Outcome, Referee};
-pub use race::race;
+pub use race::{Raced, race};
 
 /// `points_per_decade · (high − low) + 1` learning rates 10ᵏ from 10^`low` to
 /// 10^`high`, spread evenly on a log scale: 10^(low + i/points_per_decade).
@@ -66,7 +66,7 @@ pub const ADAM: Method =
 pub const METHODS: [Method; 5] = [GRADIENT_DESCENT, ADAGRAD, RMSPROP, MOMENTUM, ADAM];
 
 /// One method raced over `etas` on `objective` from `start` (J(w*) = `minimum`):
-/// the outcome at each η, in order.
+/// how the run at each η ended and the steps it took, in order.
 ///
 /// # Errors
 /// If the method refuses one of the learning rates (η must be finite and > 0).
@@ -77,7 +77,7 @@ pub fn sweep(
     method: Method,
     etas: &[f64],
     budget: Budget,
-) -> Result<Vec<Outcome>, HyperParameterError> {
+) -> Result<Vec<Raced>, HyperParameterError> {
     etas.iter()
         .map(|&eta| {
             let mut optimizer = (method.build)(eta, objective.dimension())?;
@@ -133,8 +133,12 @@ mod tests {
         // L = 4: η = 0.5 makes w₂ bounce for ever; anything above diverges.
         let ellipse = DiagonalQuadratic::ellipse();
         let etas = log_grid(-3, 1, 10);
-        let outcomes =
-            sweep(&ellipse, &[-5.0, -2.0], 0.0, GRADIENT_DESCENT, &etas, Budget::SUMMARY).unwrap();
+        let outcomes: Vec<Outcome> =
+            sweep(&ellipse, &[-5.0, -2.0], 0.0, GRADIENT_DESCENT, &etas, Budget::SUMMARY)
+                .unwrap()
+                .into_iter()
+                .map(|raced| raced.outcome)
+                .collect();
         let (_, high, _) = window(&etas, &outcomes).unwrap();
         assert!(high < 0.5, "{high}");
         for (eta, outcome) in etas.iter().zip(&outcomes) {

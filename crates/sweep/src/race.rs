@@ -7,8 +7,18 @@ use gd::Optimizer;
 
 use crate::outcome::{Budget, Outcome, Referee};
 
+/// How a raced run ended, and how many steps it took to get there.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Raced {
+    /// How it ended.
+    pub outcome: Outcome,
+    /// The steps it took before its outcome was decided (the budget, for a run
+    /// that used all of it): the work it cost.
+    pub steps: usize,
+}
+
 /// Runs `optimizer` on `objective` from `start` and returns how the run ended,
-/// with J(w*) = `minimum`.
+/// with J(w*) = `minimum`, and the steps it took.
 ///
 /// It takes the same steps as `gd::minimize` with `Stop::after(budget.max_steps)`
 /// (the same gradient tolerance 1e-12 and the same checks for non-finite numbers,
@@ -18,17 +28,16 @@ use crate::outcome::{Budget, Outcome, Referee};
 ///
 /// # Panics
 /// If `start`'s length is not the objective's dimension (both are named).
-pub fn race<O, P>(
-    objective: &O,
-    optimizer: &mut P,
+///
+/// It takes trait objects, so that it is compiled (and optimized) once, in this
+/// crate, whatever calls it.
+pub fn race(
+    objective: &dyn Objective,
+    optimizer: &mut dyn Optimizer,
     start: &[f64],
     minimum: f64,
     budget: Budget,
-) -> Outcome
-where
-    O: Objective + ?Sized,
-    P: Optimizer + ?Sized,
-{
+) -> Raced {
     let tolerance = gd::Stop::after(budget.max_steps).gradient_tolerance;
     gd::assert_same_length("start", start.len(), "the objective", objective.dimension());
     let mut w = start.to_vec();
@@ -38,22 +47,22 @@ where
         if t > 0 {
             optimizer.step(&mut w, &g);
             if !w.iter().all(|x| x.is_finite()) {
-                return Outcome::Diverged { step: t };
+                return Raced { outcome: Outcome::Diverged { step: t }, steps: t };
             }
         }
         let loss = objective.value(&w);
         objective.gradient(&w, &mut g);
         if !loss.is_finite() || !g.iter().all(|x| x.is_finite()) {
-            return Outcome::Diverged { step: t };
+            return Raced { outcome: Outcome::Diverged { step: t }, steps: t };
         }
         if let Some(outcome) = referee.observe(t, loss - minimum) {
-            return outcome;
+            return Raced { outcome, steps: t };
         }
         if g.iter().map(|x| x * x).sum::<f64>().sqrt() <= tolerance {
-            return referee.finish(false);
+            return Raced { outcome: referee.finish(false), steps: t };
         }
     }
-    referee.finish(true)
+    Raced { outcome: referee.finish(true), steps: budget.max_steps }
 }
 
 #[cfg(test)]
@@ -69,7 +78,7 @@ mod tests {
     fn agree(objective: &dyn Objective, make: impl Fn() -> Box<dyn Optimizer>, start: &[f64]) {
         let budget = Budget { max_steps: 3000, target: 1e-6 };
         let minimum = objective.value(&objective.minimizer().expect("a known minimizer"));
-        let raced = race(objective, make().as_mut(), start, minimum, budget);
+        let raced = race(objective, make().as_mut(), start, minimum, budget).outcome;
         let trace = minimize(objective, make().as_mut(), start, Stop::after(budget.max_steps));
         assert_eq!(raced, Outcome::of(&trace, minimum, budget.target), "{}", trace.optimizer);
     }
@@ -93,6 +102,7 @@ mod tests {
         let bowl = DiagonalQuadratic::bowl();
         let mut gd = GradientDescent::new(0.1).unwrap();
         let budget = Budget { max_steps: 10, target: 1e-6 };
-        assert_eq!(race(&bowl, &mut gd, &[0.0, 0.0], 0.0, budget), Outcome::Reached { step: 0 });
+        let raced = race(&bowl, &mut gd, &[0.0, 0.0], 0.0, budget);
+        assert_eq!(raced, Raced { outcome: Outcome::Reached { step: 0 }, steps: 0 });
     }
 }

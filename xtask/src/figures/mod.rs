@@ -176,7 +176,7 @@ fn write_all(dir: &Path, figures: &[Rendered]) -> Result<Vec<&'static str>> {
 /// Writes `bytes` to a temporary file beside `path`, then renames it to `path`: a
 /// reader sees the old file or the new one, never a part. On failure the temporary
 /// file is removed (dropping it deletes it) and `path` is left as it was.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut file = tempfile::Builder::new()
         .prefix(".figure-")

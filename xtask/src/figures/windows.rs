@@ -2,17 +2,18 @@
 //! the course swept over a log grid of η on each problem, and the figures and the
 //! table drawn from those sweeps.
 //!
-//! The sweeps are computed once per run of `cargo xtask figures` ([`sweeps`]),
-//! on every core, and shared by the figures and the numbers of the prose.
+//! The sweeps are computed by `cargo xtask sweeps` and read from its record
+//! ([`sweeps`]), shared by the figures and the numbers of the prose.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 
 use anyhow::{Context, Result, anyhow};
-use objectives::{DiagonalQuadratic, LinearRegression, Objective, Quadratic, Rosenbrock, Scaled};
+use objectives::{DiagonalQuadratic, Scaled};
 use plotters::style::RGBColor;
 use plotters::style::text_anchor::{HPos, VPos};
 use sweep::{Budget, METHODS, Outcome, best, log_grid, window};
+
+use crate::sweeps::problems::{self, WindowProblem};
 
 use super::numbers::{fixed, scientific};
 use super::plot::{
@@ -21,111 +22,16 @@ use super::plot::{
 };
 
 /// Adam's colour (sky blue, the Okabe–Ito palette's sixth), as in the momentum chapter.
-const ADAM: RGBColor = RGBColor(86, 180, 233);
+pub const ADAM: RGBColor = RGBColor(86, 180, 233);
 
 /// Each method's colour, in the order of [`METHODS`].
 pub const COLORS: [RGBColor; 5] = [GD, ADAGRAD, RMSPROP, ORANGE, ADAM];
 
-/// An objective shared by the threads of a sweep.
-pub type SharedObjective = Box<dyn Objective + Send + Sync>;
-
-/// A problem of the sweeps: an objective, its start and least value, the grid of
-/// learning rates and the budget.
-pub struct Problem {
-    /// A short key for file names and numbers ("ellipse").
-    pub key: &'static str,
-    /// How the figures and tables name it.
-    pub title: &'static str,
-    /// The objective.
-    pub objective: SharedObjective,
-    /// Where every run starts.
-    pub start: Vec<f64>,
-    /// J(w*).
-    pub minimum: f64,
-    /// The learning rates tried.
-    pub grid: Vec<f64>,
-    /// What counts as arrived.
-    pub budget: Budget,
-    /// 2/L for a quadratic whose largest curvature L is known.
-    pub two_over_l: Option<f64>,
-}
-
-/// The least value of `objective`, from its known minimizer.
-fn least(objective: &dyn Objective) -> Result<f64> {
-    let w = objective
-        .minimizer()
-        .with_context(|| format!("the {} has no minimizer", objective.name()))?;
-    Ok(objective.value(&w))
-}
-
-/// The larger eigenvalue of the symmetric 2×2 matrix [[a, b], [b, c]].
-fn largest_eigenvalue(a: f64, b: f64, c: f64) -> f64 {
-    let mean = (a + c) / 2.0;
-    mean + (((a - c) / 2.0).powi(2) + b * b).sqrt()
-}
-
-/// The problems of the sweeps, in the order of the chapter.
-pub fn problems() -> Result<Vec<Problem>> {
-    let budget = Budget::SUMMARY;
-    let quadratic_grid = log_grid(-4, 2, 10);
-    let regression = LinearRegression::course_data();
-    // J = (1/2m)·Σ (w₁ + w₂·x − y)²: the Hessian is [[1, x̄], [x̄, mean x²]].
-    let m = regression.points().count() as f64;
-    let (sum_x, sum_xx) = regression.points().fold((0.0, 0.0), |(s, q), (x, _)| (s + x, q + x * x));
-    let regression_l = largest_eigenvalue(1.0, sum_x / m, sum_xx / m);
-    let valley = Quadratic::rotated_valley(std::f64::consts::FRAC_PI_6, [0.2, 4.0], [1.0, 1.0]);
-    let problem = |key, title, objective: SharedObjective, start: Vec<f64>, grid, two_over_l| {
-        let minimum = least(objective.as_ref())?;
-        anyhow::Ok(Problem { key, title, objective, start, minimum, grid, budget, two_over_l })
-    };
-    Ok(vec![
-        problem(
-            "bowl",
-            "the bowl ½(w₁² + w₂²)",
-            Box::new(DiagonalQuadratic::bowl()),
-            vec![-4.0, 3.0],
-            quadratic_grid.clone(),
-            Some(2.0),
-        )?,
-        problem(
-            "ellipse",
-            "the ellipse 0.1·w₁² + 2·w₂²",
-            Box::new(DiagonalQuadratic::ellipse()),
-            vec![-5.0, -2.0],
-            quadratic_grid.clone(),
-            Some(0.5),
-        )?,
-        problem(
-            "valley",
-            "the rotated valley (curvatures 0.2 and 4, turned 30°)",
-            Box::new(valley),
-            vec![-4.0, -2.0],
-            quadratic_grid.clone(),
-            Some(0.5),
-        )?,
-        problem(
-            "rosenbrock",
-            "Rosenbrock's valley",
-            Box::<Rosenbrock>::default(),
-            vec![-1.5, 2.0],
-            log_grid(-5, 1, 10),
-            None,
-        )?,
-        problem(
-            "regression",
-            "the linear regression",
-            Box::new(regression),
-            vec![0.0, 0.0],
-            quadratic_grid,
-            Some(2.0 / regression_l),
-        )?,
-    ])
-}
-
-/// A problem and, for each method of [`METHODS`], its outcome at each η of the grid.
+/// A problem of the window sweeps and, for each method of [`METHODS`], how the
+/// run at each η of its grid ended (from `cargo xtask sweeps`).
 pub struct Swept {
     /// The problem.
-    pub problem: Problem,
+    pub problem: WindowProblem,
     /// `outcomes[k][i]`: method k at the i-th η.
     pub outcomes: Vec<Vec<Outcome>>,
 }
@@ -143,58 +49,42 @@ impl Swept {
     }
 }
 
-/// Runs every (problem, method) sweep on all cores.
-fn compute() -> Result<Vec<Swept>> {
-    let problems = problems()?;
-    let jobs: Vec<(usize, usize)> =
-        (0..problems.len()).flat_map(|p| (0..METHODS.len()).map(move |m| (p, m))).collect();
-    let results: Mutex<Vec<Option<Result<Vec<Outcome>>>>> =
-        Mutex::new((0..jobs.len()).map(|_| None).collect());
-    let next = AtomicUsize::new(0);
-    let threads = std::thread::available_parallelism().map_or(1, usize::from).min(jobs.len());
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|| {
-                loop {
-                    let index = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(&(p, m)) = jobs.get(index) else { break };
-                    let problem = &problems[p];
-                    let outcome = sweep::sweep(
-                        problem.objective.as_ref(),
-                        &problem.start,
-                        problem.minimum,
-                        METHODS[m],
-                        &problem.grid,
-                        problem.budget,
-                    )
-                    .map_err(|e| anyhow!("{} on {}: {e}", METHODS[m].name, problem.key));
-                    if let Ok(mut slots) = results.lock() {
-                        slots[index] = Some(outcome);
-                    }
-                }
-            });
-        }
-    });
-    let mut results =
-        results.into_inner().map_err(|_| anyhow!("a sweep thread panicked"))?.into_iter();
-    problems
+/// The window sweeps: the problems as the code defines them, with the outcomes
+/// `cargo xtask sweeps` recorded for them. A problem whose grid or budget no longer
+/// matches the record is an error that names the command to run.
+fn read() -> Result<Vec<Swept>> {
+    let record = crate::sweeps::load()?;
+    problems::windows()?
         .into_iter()
         .map(|problem| {
-            let outcomes = (0..METHODS.len())
-                .map(|_| {
-                    results.next().flatten().unwrap_or_else(|| Err(anyhow!("a sweep did not run")))
-                })
-                .collect::<Result<Vec<_>>>()?;
+            let window = record.window(problem.key)?;
+            let names: Vec<&str> = METHODS.iter().map(|m| m.name).collect();
+            if window.grid != problem.grid
+                || window.max_steps != problem.budget.max_steps
+                || window.target != problem.budget.target
+                || window.methods != names
+            {
+                anyhow::bail!(
+                    "the sweep of {} in {} was made with other settings: run `cargo xtask sweeps`",
+                    problem.key,
+                    crate::sweeps::FILE
+                );
+            }
+            let outcomes = window
+                .ended
+                .iter()
+                .map(|row| row.iter().map(|&e| Outcome::from(e)).collect())
+                .collect();
             Ok(Swept { problem, outcomes })
         })
         .collect()
 }
 
-/// Every sweep, computed on first use and shared by the figures and the numbers.
+/// Every window sweep, read once and shared by the figures and the numbers.
 pub fn sweeps() -> Result<&'static [Swept]> {
     static SWEEPS: OnceLock<Result<Vec<Swept>, String>> = OnceLock::new();
     SWEEPS
-        .get_or_init(|| compute().map_err(|e| format!("{e:#}")))
+        .get_or_init(|| read().map_err(|e| format!("{e:#}")))
         .as_deref()
         .map_err(|e| anyhow!("{e}"))
 }
@@ -351,6 +241,7 @@ pub fn scaled_sweeps() -> Result<(Vec<f64>, Vec<Sweeps>)> {
                     let objective = Scaled::new(DiagonalQuadratic::ellipse(), c);
                     let budget = Budget { target: c * Budget::SUMMARY.target, ..Budget::SUMMARY };
                     sweep::sweep(&objective, &[-5.0, -2.0], 0.0, method, &grid, budget)
+                        .map(|runs| runs.into_iter().map(|r| r.outcome).collect())
                         .map_err(|e| anyhow!("{}: {e}", method.name))
                 })
                 .collect::<Result<Vec<_>>>()

@@ -35,7 +35,7 @@ fn decades(swept: &Swept, method: &str) -> Result<f64> {
 fn ellipse_steps(method: sweep::Method, eta: f64) -> Result<Outcome> {
     let ellipse = DiagonalQuadratic::ellipse();
     let mut optimizer = (method.build)(eta, 2)?;
-    Ok(race(&ellipse, optimizer.as_mut(), &ELLIPSE_START, 0.0, Budget::SUMMARY))
+    Ok(race(&ellipse, optimizer.as_mut(), &ELLIPSE_START, 0.0, Budget::SUMMARY).outcome)
 }
 
 pub(super) fn numbers(book: &mut Book) -> Result<()> {
