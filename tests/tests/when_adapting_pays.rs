@@ -407,3 +407,144 @@ proptest! {
     }
 }
 // ANCHOR_END: seeded_run
+
+/// The objectives of the scaling properties, by index: every shape of the course
+/// with a gradient that is not a mere sign.
+fn course_objective(index: usize) -> (Box<dyn Objective>, Vec<f64>) {
+    use objectives::{DiagonalQuadratic, LinearRegression, Quadratic, Rosenbrock};
+    match index {
+        0 => (Box::new(DiagonalQuadratic::ellipse()), vec![-5.0, -2.0]),
+        1 => (
+            Box::new(Quadratic::rotated_valley(
+                std::f64::consts::FRAC_PI_6,
+                [0.2, 4.0],
+                [1.0, 1.0],
+            )),
+            vec![-4.0, -2.0],
+        ),
+        2 => (Box::new(Rosenbrock::default()), vec![-1.5, 2.0]),
+        _ => (Box::new(LinearRegression::course_data()), vec![0.0, 0.0]),
+    }
+}
+
+/// The run of `optimizer` on `objective` from `start` for 100 steps, with no
+/// gradient tolerance (the runs compared must take the same number of steps).
+fn iterates(
+    objective: &dyn Objective,
+    optimizer: &mut dyn gd::Optimizer,
+    start: &[f64],
+) -> gd::Trace {
+    minimize(objective, optimizer, start, Stop::after(100).or_when_gradient_below(0.0))
+}
+
+/// The bit patterns of every iterate, for exact comparisons.
+fn all_bits(iterates: &[Vec<f64>]) -> Vec<Vec<u64>> {
+    iterates.iter().map(|w| descent_tests::bits(w)).collect()
+}
+
+/// Asserts that two runs went through the same iterates, bit for bit, as far as
+/// both went. A diverging run can stop a step earlier on c·J than on J (or later):
+/// the run loop stops when the *loss* is no longer finite, and c·J overflows
+/// before J does when c > 1. The iterates are the same up to there, and a run
+/// that stopped short of the 100 steps must have diverged.
+fn assert_same_iterates(a: &gd::Trace, b: &gd::Trace) -> Result<(), TestCaseError> {
+    let common = a.iterates.len().min(b.iterates.len());
+    prop_assert_eq!(all_bits(&a.iterates[..common]), all_bits(&b.iterates[..common]));
+    let shorter = if a.iterates.len() < b.iterates.len() { a } else { b };
+    if a.iterates.len() != b.iterates.len() {
+        prop_assert!(
+            matches!(shorter.stop, gd::StopReason::Diverged { .. }),
+            "the runs differ in length but the shorter did not diverge: {:?}",
+            shorter.stop
+        );
+    }
+    Ok(())
+}
+
+// ANCHOR: scaled_cost_moves_gd
+proptest! {
+    /// **Gradient descent on c·J with η takes the steps of gradient descent on J
+    /// with c·η: its window of learning rates moves by 1/c.**
+    ///
+    /// Conditions: c = 2ᵏ with k in [−20, 20], η log-uniform in [1e-6, 1], J any
+    /// of the ellipse, the rotated valley, Rosenbrock's function and the linear
+    /// regression, 100 steps from the course's start.
+    ///
+    /// Proof sketch: the step on c·J subtracts η·(c·g); the step on J with c·η
+    /// subtracts (c·η)·g. In reals both are c·η·g. In floating point c = 2ᵏ makes
+    /// fl(c·g) = c·g and fl(c·η) = c·η exact (no overflow or underflow in these
+    /// ranges), so both products are the single rounding fl(c·η·g), and the
+    /// iterates agree bit for bit, step after step. A run that diverges on one
+    /// diverges at the same step on the other: the same iterates give the same
+    /// non-finite number.
+    #[test]
+    fn gradient_descent_on_c_times_j_with_eta_steps_like_gradient_descent_on_j_with_c_eta(
+        k in -20i32..=20,
+        eta in descent_tests::log_uniform(-6.0, 0.0),
+        index in 0usize..4,
+    ) {
+        let c = 2f64.powi(k);
+        let (objective, start) = course_objective(index);
+        let scaled = ScaledDyn { inner: objective.as_ref(), factor: c };
+        let on_scaled = iterates(&scaled, &mut GradientDescent::new(eta).expect("η > 0"), &start);
+        let on_j = iterates(objective.as_ref(), &mut GradientDescent::new(c * eta).expect("c·η > 0"), &start);
+        assert_same_iterates(&on_scaled, &on_j)?;
+    }
+}
+// ANCHOR_END: scaled_cost_moves_gd
+
+// ANCHOR: scaled_cost_keeps_adagrad
+proptest! {
+    /// **Adagrad with ε = 0 takes the same steps on c·J as on J, with the same η:
+    /// its window of learning rates does not move.**
+    ///
+    /// Conditions: as above, with the course's Adagrad but ε = 0.
+    ///
+    /// Proof sketch: every gradient is multiplied by c, so G by c², √G by |c| = c,
+    /// and the step η·(c·g)/(c·√G) = η·g/√G. In floating point, with c = 2ᵏ, each
+    /// of fl(c·g), fl(c²·G), fl(√(c²·G)) = c·fl(√G) and fl(η·c·g) = c·fl(η·g) is
+    /// exact scaling by a power of two, so the quotient rounds exactly as the
+    /// unscaled one: the iterates agree bit for bit. With ε > 0 they do not: ε does
+    /// not scale (the book's figure uses the course's ε = 10⁻¹⁰ and shows how
+    /// little it matters there).
+    #[test]
+    fn adagrad_without_epsilon_steps_the_same_on_c_times_j_as_on_j(
+        k in -20i32..=20,
+        eta in descent_tests::log_uniform(-6.0, 0.0),
+        index in 0usize..4,
+    ) {
+        let c = 2f64.powi(k);
+        let (objective, start) = course_objective(index);
+        let scaled = ScaledDyn { inner: objective.as_ref(), factor: c };
+        let adagrad = || adagrad::AdagradConfig::new(eta).epsilon(0.0).build(2).expect("settings in range");
+        let on_scaled = iterates(&scaled, &mut adagrad(), &start);
+        let on_j = iterates(objective.as_ref(), &mut adagrad(), &start);
+        assert_same_iterates(&on_scaled, &on_j)?;
+    }
+}
+// ANCHOR_END: scaled_cost_keeps_adagrad
+
+/// c·J for a borrowed objective: `objectives::Scaled` owns its objective, and the
+/// properties draw theirs as trait objects.
+struct ScaledDyn<'a> {
+    inner: &'a dyn Objective,
+    factor: f64,
+}
+
+impl Objective for ScaledDyn<'_> {
+    fn name(&self) -> &str {
+        "c·J"
+    }
+    fn dimension(&self) -> usize {
+        self.inner.dimension()
+    }
+    fn value(&self, w: &[f64]) -> f64 {
+        self.factor * self.inner.value(w)
+    }
+    fn gradient(&self, w: &[f64], gradient: &mut [f64]) {
+        self.inner.gradient(w, gradient);
+        for g in gradient.iter_mut() {
+            *g *= self.factor;
+        }
+    }
+}

@@ -17,6 +17,7 @@ pub struct Raced {
     pub steps: usize,
 }
 
+// ANCHOR: race
 /// Runs `optimizer` on `objective` from `start` and returns how the run ended,
 /// with J(w*) = `minimum`, and the steps it took.
 ///
@@ -64,6 +65,7 @@ pub fn race(
     }
     Raced { outcome: referee.finish(true), steps: budget.max_steps }
 }
+// ANCHOR_END: race
 
 #[cfg(test)]
 mod tests {

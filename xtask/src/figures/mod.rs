@@ -21,6 +21,7 @@ mod adagrad;
 mod clip;
 mod compare;
 mod contour;
+mod data;
 mod gradient_descent;
 mod loss_curves;
 mod momentum;
@@ -48,7 +49,7 @@ struct Figure {
 
 /// Every figure, in the order the book shows them, then the numbers the prose
 /// takes from code.
-const FIGURES: [Figure; 21] = [
+const FIGURES: [Figure; 27] = [
     Figure { name: "gd-bowl.svg", draw: gradient_descent::bowl },
     Figure { name: "learning-rates.svg", draw: gradient_descent::learning_rates },
     Figure { name: "gd-ellipse.svg", draw: gradient_descent::ellipse },
@@ -69,6 +70,12 @@ const FIGURES: [Figure; 21] = [
     Figure { name: "window-scaled.svg", draw: windows::scaled_figure },
     Figure { name: "windows-best.md", draw: windows::best_table },
     Figure { name: "loss-curves-best.svg", draw: windows::best_loss_curves },
+    Figure { name: "cancer-window.svg", draw: data::cancer_window },
+    Figure { name: "cancer-loss.svg", draw: data::cancer_loss },
+    Figure { name: "cancer-table.md", draw: data::cancer_table },
+    Figure { name: "rare-features.svg", draw: data::rare_features },
+    Figure { name: "noise-epochs.svg", draw: data::noise_epochs },
+    Figure { name: "noise-floor.svg", draw: data::noise_floor },
     Figure { name: numbers::FILE, draw: || Ok(numbers::to_toml(&numbers::all()?)) },
 ];
 

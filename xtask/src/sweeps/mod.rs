@@ -161,7 +161,7 @@ pub fn compute() -> Result<Record> {
     let finals = parallel::map(jobs.len(), |j| {
         let (b, m, i) = jobs[j];
         problems::minibatch_run(&problem, minimum, METHODS[m], grid[i], problems::BATCH_SIZES[b])
-            .map(|(_, taken, end, _)| (taken, end))
+            .map(|run| (run.steps, run.ended))
     });
     let mut finals = finals.into_iter();
     let mut minibatch_records = Vec::new();

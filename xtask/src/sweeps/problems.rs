@@ -3,7 +3,7 @@
 //! Three kinds: the course's small problems, raced to a target
 //! ([`windows`]); real data and rare features, run for a fixed number of
 //! full-batch steps ([`budgeted`]); and minibatch runs for a fixed number of
-//! epochs ([`minibatch`]).
+//! epochs ([`minibatch_run`]).
 
 use anyhow::{Context, Result, anyhow};
 use datasets::{BatchSampler, Dataset, RareFeatures, Sampling};
@@ -203,6 +203,19 @@ pub fn budgeted_run(
     Ok((trace, ended))
 }
 
+/// A minibatch run: the gap J − J* at the end of each epoch (starting with epoch
+/// 0), the steps taken, where it ended, and the optimizer as it ended.
+pub struct MinibatchRun {
+    /// J − J* after 0, 1, 2, … epochs.
+    pub gaps: Vec<f64>,
+    /// The steps taken.
+    pub steps: usize,
+    /// Where the run ended.
+    pub ended: Final,
+    /// The optimizer after its last step (for its per-weight rates).
+    pub optimizer: Box<dyn Optimizer>,
+}
+
 /// The minibatch problem: standardized breast-cancer features.
 pub fn minibatch_problem() -> Result<(LogisticRegression, f64)> {
     let objective = breast_cancer(true)?;
@@ -232,7 +245,19 @@ pub fn minibatch_run(
     method: Method,
     eta: f64,
     batch_size: usize,
-) -> Result<(Vec<f64>, usize, Final, Box<dyn Optimizer>)> {
+) -> Result<MinibatchRun> {
+    minibatch_run_for(problem, minimum, method, eta, batch_size, EPOCHS)
+}
+
+/// [`minibatch_run`] for `epochs` epochs.
+pub fn minibatch_run_for(
+    problem: &LogisticRegression,
+    minimum: f64,
+    method: Method,
+    eta: f64,
+    batch_size: usize,
+    epochs: usize,
+) -> Result<MinibatchRun> {
     let n = problem.dimension();
     let mut optimizer = (method.build)(eta, n)?;
     let mut sampler =
@@ -244,21 +269,21 @@ pub fn minibatch_run(
     let mut gaps = vec![start];
     let per_epoch = sampler.batches_per_epoch();
     let mut steps = 0;
-    for _ in 0..EPOCHS {
+    for _ in 0..epochs {
         for _ in 0..per_epoch {
             problem.batch_gradient(&w, sampler.next_batch(), &mut g);
             optimizer.step(&mut w, &g);
             steps += 1;
             if !w.iter().all(|x| x.is_finite()) {
-                return Ok((gaps, steps, Final::Diverged(steps), optimizer));
+                return Ok(MinibatchRun { gaps, steps, ended: Final::Diverged(steps), optimizer });
             }
         }
         let gap = problem.value(&w) - minimum;
         if !gap.is_finite() || gap > BLOW_UP * start {
-            return Ok((gaps, steps, Final::Diverged(steps), optimizer));
+            return Ok(MinibatchRun { gaps, steps, ended: Final::Diverged(steps), optimizer });
         }
         gaps.push(gap);
     }
     let last = *gaps.last().unwrap_or(&start);
-    Ok((gaps, steps, Final::Gap(last), optimizer))
+    Ok(MinibatchRun { gaps, steps, ended: Final::Gap(last), optimizer })
 }

@@ -5,9 +5,11 @@ use anyhow::{Context, Result, ensure};
 use objectives::DiagonalQuadratic;
 use sweep::{ADAGRAD, Budget, GRADIENT_DESCENT, METHODS, Outcome, race};
 
-use super::{Book, fixed};
+use super::{Book, fixed, scientific};
+use crate::figures::data::{Reruns, minibatch_reruns, noise_measures, reruns};
 use crate::figures::gradient_descent::ELLIPSE_START;
 use crate::figures::windows::{Swept, eta_text, scaled_sweeps, swept};
+use crate::sweeps::problems::{self, EPOCHS};
 
 const CHAPTER: &str = "when-adapting-pays";
 
@@ -42,6 +44,9 @@ pub(super) fn numbers(book: &mut Book) -> Result<()> {
     window_numbers(book)?;
     scale_numbers(book)?;
     limit_numbers(book)?;
+    data_numbers(book)?;
+    rare_numbers(book)?;
+    noise_numbers(book)?;
     Ok(())
 }
 
@@ -90,6 +95,13 @@ fn window_numbers(book: &mut Book) -> Result<()> {
         let steps = ellipse_steps(ADAGRAD, eta)?.steps().context("Adagrad arrives")?;
         book.add(CHAPTER, name, steps.to_string(), "Adagrad's steps on the ellipse at this η");
     }
+    let gd_fixed = ellipse_steps(GRADIENT_DESCENT, 0.4)?.steps().context("GD at 0.4 arrives")?;
+    book.add(
+        CHAPTER,
+        "summary-gd-steps",
+        gd_fixed.to_string(),
+        "GD's steps on the ellipse at the course's η = 0.4 (the summary table's)",
+    );
     let at_fixed = ellipse_steps(ADAGRAD, 0.4)?.steps().context("Adagrad at 0.4 arrives")?;
     ensure!(
         at_fixed > gd_steps,
@@ -260,6 +272,285 @@ fn limit_numbers(book: &mut Book) -> Result<()> {
         "adagrad-rate-ratio",
         fixed(ratio, 1),
         "w₁'s frozen Adagrad rate over w₂'s on the ellipse (η = 0.4)",
+    );
+    Ok(())
+}
+
+/// The breast-cancer data: its scales, its conditioning, and what each method
+/// reaches on it at its best η.
+pub(super) fn data_numbers(book: &mut Book) -> Result<()> {
+    let data = datasets::breast_cancer()?;
+    let means = data.means();
+    let (low, high) = means.iter().enumerate().fold((0, 0), |(lo, hi), (j, &m)| {
+        (if m < means[lo] { j } else { lo }, if m > means[hi] { j } else { hi })
+    });
+    book.add(
+        CHAPTER,
+        "cancer-samples",
+        data.samples().to_string(),
+        "samples of the breast-cancer data",
+    );
+    book.add(CHAPTER, "cancer-features", data.features().to_string(), "its features");
+    book.add(
+        CHAPTER,
+        "cancer-smallest-mean",
+        scientific(means[low], 1),
+        "the smallest feature mean",
+    );
+    book.add(
+        CHAPTER,
+        "cancer-smallest-mean-name",
+        data.feature_names()[low].clone(),
+        "its feature",
+    );
+    book.add(
+        CHAPTER,
+        "cancer-largest-mean",
+        scientific(means[high], 1),
+        "the largest feature mean",
+    );
+    book.add(
+        CHAPTER,
+        "cancer-largest-mean-name",
+        data.feature_names()[high].clone(),
+        "its feature",
+    );
+    book.add(CHAPTER, "cancer-ridge", scientific(problems::RIDGE, 0), "the ridge λ");
+    let (raw, standardized) = (reruns("breast-cancer-raw")?, reruns("breast-cancer-standardized")?);
+    for (key, problem, reruns) in [
+        ("raw", problems::breast_cancer(false)?, raw),
+        ("standardized", problems::breast_cancer(true)?, standardized),
+    ] {
+        let kappa = problem.hessian(&reruns.minimizer).condition_number();
+        let name = |what: &str| format!("cancer-{key}-{what}");
+        book.add(
+            CHAPTER,
+            name("kappa"),
+            scientific(kappa, 1),
+            "the condition number of the Hessian at w*",
+        );
+        book.add(CHAPTER, name("minimum"), fixed(reruns.minimum, 4), "J*");
+        book.add(
+            CHAPTER,
+            name("accuracy"),
+            format!("{:.1} %", 100.0 * problem.accuracy(&reruns.minimizer)),
+            "the training accuracy at w*",
+        );
+    }
+    let raw_sweep = crate::sweeps::load()?.budgeted("breast-cancer-raw")?;
+    let raw_best = (0..raw_sweep.methods.len())
+        .filter_map(|k| raw_sweep.best(k).map(|(_, gap)| gap))
+        .fold(f64::INFINITY, f64::min);
+    ensure!(raw_best > 1e-3, "some method gets near J* on raw features: {raw_best}");
+    book.add(
+        CHAPTER,
+        "cancer-raw-best-gap",
+        scientific(raw_best, 1),
+        "the smallest J − J* any method reaches in 1000 steps at any η on raw features",
+    );
+    let std_sweep = crate::sweeps::load()?.budgeted("breast-cancer-standardized")?;
+    let std_worst = (0..std_sweep.methods.len())
+        .filter_map(|k| std_sweep.best(k).map(|(_, gap)| gap))
+        .fold(0.0f64, f64::max);
+    ensure!(
+        std_worst < 1e-4,
+        "every method should end near J* on standardized features: {std_worst}"
+    );
+    book.add(
+        CHAPTER,
+        "cancer-standardized-worst-gap",
+        scientific(std_worst, 1),
+        "the largest best-η J − J* of any method on standardized features",
+    );
+    let final_gap = |reruns: &Reruns, method: &str| -> Result<f64> {
+        let run = reruns.runs.iter().find(|r| r.method.name == method).context("a run")?;
+        run.gaps.last().copied().context("a gap")
+    };
+    let (gd_raw, adagrad_raw, adam_raw) =
+        (final_gap(raw, "gradient descent")?, final_gap(raw, "Adagrad")?, final_gap(raw, "Adam")?);
+    ensure!(
+        adagrad_raw < gd_raw && adam_raw < adagrad_raw,
+        "on raw features Adagrad and Adam should end nearer J* than GD"
+    );
+    ensure!(
+        raw.runs.iter().all(|r| r.gaps.last().is_some_and(|&g| g > 1e-3)),
+        "no method should reach J* on raw features in 1000 steps"
+    );
+    book.add(
+        CHAPTER,
+        "cancer-raw-gd-over-adam",
+        format!("{:.0}", gd_raw / adam_raw),
+        "GD's final gap on raw features over Adam's",
+    );
+    book.add(
+        CHAPTER,
+        "cancer-raw-gd-over-adagrad",
+        format!("{:.1}", gd_raw / adagrad_raw),
+        "GD's final gap on raw features over Adagrad's",
+    );
+    let gd_std =
+        standardized.runs.iter().find(|r| r.method.name == "gradient descent").context("GD")?;
+    let reach = gd_std
+        .gaps
+        .iter()
+        .position(|&g| g < 1e-6)
+        .context("GD reaches 1e-6 on standardized features")?;
+    book.add(
+        CHAPTER,
+        "cancer-standardized-gd-steps",
+        reach.to_string(),
+        "the step at which GD (best η) first has J − J* < 1e-6 on standardized features",
+    );
+    book.add(
+        CHAPTER,
+        "cancer-standardized-gd-eta",
+        eta_text(gd_std.eta),
+        "GD's best η on standardized features",
+    );
+    Ok(())
+}
+
+/// Rare features: Adagrad's rates against Newton's 1/λⱼ, and the errors left.
+pub(super) fn rare_numbers(book: &mut Book) -> Result<()> {
+    let rare = datasets::RareFeatures::course();
+    let (frequencies, curvatures) = (rare.frequencies(), rare.curvatures());
+    book.add(
+        CHAPTER,
+        "rare-samples",
+        rare.config().samples.to_string(),
+        "samples of the rare-features problem",
+    );
+    book.add(CHAPTER, "rare-features", rare.config().features.to_string(), "its features");
+    book.add(
+        CHAPTER,
+        "rare-most-common",
+        format!("{}", rare.config().most_common),
+        "the largest pⱼ",
+    );
+    book.add(CHAPTER, "rare-rarest", scientific(rare.config().rarest, 0), "the smallest pⱼ");
+    let counts = rare.counts();
+    book.add(
+        CHAPTER,
+        "rare-rarest-count",
+        counts.last().context("features")?.to_string(),
+        "the samples in which the rarest feature is not 0",
+    );
+    let reruns = reruns("rare-features")?;
+    let run = |name: &str| reruns.runs.iter().find(|r| r.method.name == name).context("a run");
+    let adagrad = run("Adagrad")?;
+    let rates = adagrad.rates.as_ref().context("Adagrad has rates")?;
+    let deviation =
+        rates.iter().zip(&curvatures).map(|(r, l)| (r * l).ln().abs()).fold(0.0f64, f64::max).exp();
+    ensure!(
+        deviation < 3.0,
+        "Adagrad's rates should follow 1/λⱼ within a small factor, not {deviation}"
+    );
+    book.add(
+        CHAPTER,
+        "rare-adagrad-vs-newton",
+        format!("{deviation:.1}"),
+        "the largest factor between Adagrad's rate ηⱼ and Newton's 1/λⱼ",
+    );
+    let error =
+        |r: &crate::figures::data::BestRun, j: usize| (r.last[j] - reruns.minimizer[j]).abs();
+    let rarest = frequencies.len() - 1;
+    let gd = run("gradient descent")?;
+    ensure!(
+        error(gd, rarest) > 1e3 * error(adagrad, rarest),
+        "GD should leave the rarest weight far behind Adagrad"
+    );
+    book.add(
+        CHAPTER,
+        "rare-gd-error-rarest",
+        scientific(error(gd, rarest), 1),
+        "GD's error on the rarest weight after 1000 steps",
+    );
+    book.add(
+        CHAPTER,
+        "rare-gd-error-common",
+        scientific(error(gd, 0), 1),
+        "GD's error on the most common weight after 1000 steps",
+    );
+    let worst_adagrad = (0..frequencies.len()).map(|j| error(adagrad, j)).fold(0.0f64, f64::max);
+    book.add(
+        CHAPTER,
+        "rare-adagrad-worst-error",
+        scientific(worst_adagrad.max(f64::MIN_POSITIVE), 0),
+        "Adagrad's largest error on any weight after 1000 steps",
+    );
+    let kappa = curvatures.iter().copied().fold(0.0f64, f64::max)
+        / curvatures.iter().copied().fold(f64::INFINITY, f64::min);
+    book.add(
+        CHAPTER,
+        "rare-kappa",
+        format!("{kappa:.0}"),
+        "the condition number of the rare-features problem",
+    );
+    Ok(())
+}
+
+/// Noisy gradients: the floor of a constant η, and what √G measures.
+pub(super) fn noise_numbers(book: &mut Book) -> Result<()> {
+    let runs = minibatch_reruns()?;
+    let final_gaps =
+        |b: usize| -> Vec<f64> { runs[b].iter().filter_map(|r| r.gaps.last().copied()).collect() };
+    let (one, sixteen, full) = (final_gaps(0), final_gaps(1), final_gaps(2));
+    let best = |v: &[f64]| v.iter().copied().fold(f64::INFINITY, f64::min);
+    ensure!(
+        best(&sixteen) < best(&full) && best(&one) < best(&full),
+        "per epoch, minibatches should beat the full batch"
+    );
+    book.add(CHAPTER, "noise-epochs", EPOCHS.to_string(), "epochs of the minibatch runs");
+    book.add(
+        CHAPTER,
+        "noise-best-1",
+        scientific(best(&one), 1),
+        "the best J − J* after 20 epochs, batches of 1",
+    );
+    book.add(
+        CHAPTER,
+        "noise-best-16",
+        scientific(best(&sixteen), 1),
+        "the best J − J* after 20 epochs, batches of 16",
+    );
+    book.add(
+        CHAPTER,
+        "noise-best-full",
+        scientific(best(&full), 1),
+        "the best J − J* after 20 epochs of the full batch",
+    );
+    let rmsprop_one = runs[0].iter().find(|r| r.method.name == "RMSprop").context("RMSprop")?;
+    let rmsprop_gap = *rmsprop_one.gaps.last().context("a gap")?;
+    ensure!(rmsprop_gap > 3.0 * best(&one), "RMSprop should hover highest with batches of one");
+    book.add(
+        CHAPTER,
+        "noise-rmsprop-1",
+        scientific(rmsprop_gap, 1),
+        "RMSprop's J − J* after 20 epochs of batches of 1",
+    );
+    let (problem, _) = problems::minibatch_problem()?;
+    let (noise, curvature, root_g) = noise_measures(&problem)?;
+    let spread = |a: &[f64], b: &[f64]| -> f64 {
+        let ratios: Vec<f64> = a.iter().zip(b).map(|(x, y)| x / y).collect();
+        ratios.iter().copied().fold(0.0f64, f64::max)
+            / ratios.iter().copied().fold(f64::INFINITY, f64::min)
+    };
+    let (to_noise, to_curvature) = (spread(&root_g, &noise), spread(&root_g, &curvature));
+    ensure!(
+        to_curvature > 2.0 * to_noise,
+        "√G should follow the noise much more closely than the curvature"
+    );
+    book.add(
+        CHAPTER,
+        "noise-sqrtg-spread-noise",
+        format!("{to_noise:.1}"),
+        "max/min over weights of √Gⱼ / RMSⱼ",
+    );
+    book.add(
+        CHAPTER,
+        "noise-sqrtg-spread-curvature",
+        format!("{to_curvature:.1}"),
+        "max/min over weights of √Gⱼ / Hⱼⱼ",
     );
     Ok(())
 }

@@ -35,7 +35,7 @@ pub struct Number {
     /// The chapter's file stem, such as `adagrad` (the TOML table).
     pub chapter: &'static str,
     /// The name within the chapter, such as `frozen-rate-shallow`.
-    pub name: &'static str,
+    pub name: String,
     /// The value exactly as the book prints it.
     pub value: String,
     /// One line on what it is and how it is computed.
@@ -52,11 +52,11 @@ impl Book {
     fn add(
         &mut self,
         chapter: &'static str,
-        name: &'static str,
+        name: impl Into<String>,
         value: String,
         about: &'static str,
     ) {
-        self.numbers.push(Number { chapter, name, value, about });
+        self.numbers.push(Number { chapter, name: name.into(), value, about });
     }
 }
 
@@ -68,7 +68,8 @@ pub fn all() -> Result<Vec<Number>> {
     libraries::numbers(&mut book).context("the numbers of libraries.md")?;
     invariants::numbers(&mut book).context("the numbers of invariants.md")?;
     adapting::numbers(&mut book).context("the numbers of when-adapting-pays.md")?;
-    let mut keys: Vec<(&str, &str)> = book.numbers.iter().map(|n| (n.chapter, n.name)).collect();
+    let mut keys: Vec<(&str, &str)> =
+        book.numbers.iter().map(|n| (n.chapter, n.name.as_str())).collect();
     keys.sort_unstable();
     if let Some(pair) = keys.windows(2).find(|pair| pair[0] == pair[1]) {
         bail!("the number {}.{} is defined twice", pair[0].0, pair[0].1);
@@ -90,7 +91,7 @@ pub fn to_toml(numbers: &[Number]) -> String {
         let _ = write!(out, "\n[{chapter}]\n");
         let mut in_chapter: Vec<&Number> =
             numbers.iter().filter(|n| n.chapter == chapter).collect();
-        in_chapter.sort_by_key(|n| n.name);
+        in_chapter.sort_by_key(|n| n.name.as_str());
         for number in in_chapter {
             let _ = writeln!(out, "# {}", number.about);
             let _ = writeln!(out, "{} = {:?}", number.name, number.value);
@@ -158,8 +159,8 @@ mod tests {
     #[test]
     fn the_toml_groups_numbers_by_chapter_with_their_description() {
         let numbers = [
-            Number { chapter: "b", name: "y", value: "2".into(), about: "why" },
-            Number { chapter: "a", name: "x", value: "−1.5".into(), about: "ex" },
+            Number { chapter: "b", name: "y".into(), value: "2".into(), about: "why" },
+            Number { chapter: "a", name: "x".into(), value: "−1.5".into(), about: "ex" },
         ];
         let text = to_toml(&numbers);
         assert!(text.find("[a]").unwrap() < text.find("[b]").unwrap(), "{text}");
