@@ -38,7 +38,8 @@ pub fn loss_curves() -> Result<String> {
         vec![0.001, 0.5, 0.003],
         vec![0.3, 1.0, 0.05],
     ]);
-    let mut notes = vec!["η in each title: GD / Adagrad / RMSprop.".to_owned()];
+    let mut notes =
+        vec!["η fixed by hand, in each title:".to_owned(), "GD / Adagrad / RMSprop.".to_owned()];
     notes.extend(floor_note());
     loss_grid(&problems, &METHODS, &[0, 1, 2], &notes)
 }

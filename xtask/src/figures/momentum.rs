@@ -148,7 +148,8 @@ pub fn loss_curves() -> Result<String> {
         vec![0.3, 0.05, 0.1, 0.1],
     ]);
     let mut notes = vec![
-        "η in each title: momentum / Adam; GD and".to_owned(),
+        "η fixed by hand, in each title: momentum".to_owned(),
+        "/ Adam; GD and".to_owned(),
         "RMSprop as in the RMSprop chapter's figure.".to_owned(),
     ];
     notes.extend(floor_note());
