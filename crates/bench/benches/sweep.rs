@@ -11,40 +11,51 @@ use std::time::Instant;
 use objectives::{DiagonalQuadratic, Objective, Rosenbrock};
 use sweep::{Budget, METHODS, log_grid, sweep};
 
+/// A problem of the benchmark: its name, objective, start, least value, grid and budget.
+struct Problem<'a> {
+    name: &'a str,
+    objective: &'a dyn Objective,
+    start: Vec<f64>,
+    minimum: f64,
+    grid: Vec<f64>,
+    budget: Budget,
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let data = datasets::breast_cancer()?.standardized().logistic_regression(1e-3)?;
     let data_minimum = data.value(&data.minimizer().ok_or("the problem has a minimizer")?);
-    let problems: [(&str, &dyn Objective, Vec<f64>, f64, Vec<f64>, Budget); 3] = [
-        (
-            "ellipse",
-            &DiagonalQuadratic::ellipse(),
-            vec![-5.0, -2.0],
-            0.0,
-            log_grid(-4, 2, 10),
-            Budget::SUMMARY,
-        ),
-        (
-            "rosenbrock",
-            &Rosenbrock::default(),
-            vec![-1.5, 2.0],
-            0.0,
-            log_grid(-5, 1, 10),
-            Budget::SUMMARY,
-        ),
-        (
-            "breast cancer (standardized)",
-            &data,
-            vec![0.0; 31],
-            data_minimum,
-            log_grid(-8, 2, 3),
-            Budget { max_steps: 1000, target: 1e-6 },
-        ),
+    let (ellipse, rosenbrock) = (DiagonalQuadratic::ellipse(), Rosenbrock::default());
+    let problems = [
+        Problem {
+            name: "ellipse",
+            objective: &ellipse,
+            start: vec![-5.0, -2.0],
+            minimum: 0.0,
+            grid: log_grid(-4, 2, 10),
+            budget: Budget::SUMMARY,
+        },
+        Problem {
+            name: "rosenbrock",
+            objective: &rosenbrock,
+            start: vec![-1.5, 2.0],
+            minimum: 0.0,
+            grid: log_grid(-5, 1, 10),
+            budget: Budget::SUMMARY,
+        },
+        Problem {
+            name: "breast cancer (standardized)",
+            objective: &data,
+            start: vec![0.0; 31],
+            minimum: data_minimum,
+            grid: log_grid(-8, 2, 3),
+            budget: Budget { max_steps: 1000, target: 1e-6 },
+        },
     ];
     println!(
         "{:<30} {:<17} {:>5} {:>10} {:>9} {:>14} {:>10}",
         "problem", "method", "runs", "steps", "seconds", "steps/second", "µs/step"
     );
-    for (name, objective, start, minimum, grid, budget) in problems {
+    for Problem { name, objective, start, minimum, grid, budget } in problems {
         for method in METHODS {
             let started = Instant::now();
             let runs = sweep(objective, &start, minimum, method, &grid, budget)?;
