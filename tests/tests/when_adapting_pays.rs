@@ -485,7 +485,7 @@ proptest! {
     ) {
         let c = 2f64.powi(k);
         let (objective, start) = course_objective(index);
-        let scaled = ScaledDyn { inner: objective.as_ref(), factor: c };
+        let scaled = objectives::Scaled::new(objective.as_ref(), c);
         let on_scaled = iterates(&scaled, &mut GradientDescent::new(eta).expect("η > 0"), &start);
         let on_j = iterates(objective.as_ref(), &mut GradientDescent::new(c * eta).expect("c·η > 0"), &start);
         assert_same_iterates(&on_scaled, &on_j)?;
@@ -515,7 +515,7 @@ proptest! {
     ) {
         let c = 2f64.powi(k);
         let (objective, start) = course_objective(index);
-        let scaled = ScaledDyn { inner: objective.as_ref(), factor: c };
+        let scaled = objectives::Scaled::new(objective.as_ref(), c);
         let adagrad = || adagrad::AdagradConfig::new(eta).epsilon(0.0).build(2).expect("settings in range");
         let on_scaled = iterates(&scaled, &mut adagrad(), &start);
         let on_j = iterates(objective.as_ref(), &mut adagrad(), &start);
@@ -523,28 +523,3 @@ proptest! {
     }
 }
 // ANCHOR_END: scaled_cost_keeps_adagrad
-
-/// c·J for a borrowed objective: `objectives::Scaled` owns its objective, and the
-/// properties draw theirs as trait objects.
-struct ScaledDyn<'a> {
-    inner: &'a dyn Objective,
-    factor: f64,
-}
-
-impl Objective for ScaledDyn<'_> {
-    fn name(&self) -> &str {
-        "c·J"
-    }
-    fn dimension(&self) -> usize {
-        self.inner.dimension()
-    }
-    fn value(&self, w: &[f64]) -> f64 {
-        self.factor * self.inner.value(w)
-    }
-    fn gradient(&self, w: &[f64], gradient: &mut [f64]) {
-        self.inner.gradient(w, gradient);
-        for g in gradient.iter_mut() {
-            *g *= self.factor;
-        }
-    }
-}

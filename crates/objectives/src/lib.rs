@@ -79,6 +79,30 @@ pub trait Objective {
 }
 // ANCHOR_END: objective
 
+/// A borrowed objective is the objective: so that wrappers such as [`Scaled`] can
+/// hold a `&dyn Objective` as well as an objective they own.
+impl<T: Objective + ?Sized> Objective for &T {
+    fn name(&self) -> &str {
+        (**self).name()
+    }
+
+    fn dimension(&self) -> usize {
+        (**self).dimension()
+    }
+
+    fn value(&self, w: &[f64]) -> f64 {
+        (**self).value(w)
+    }
+
+    fn gradient(&self, w: &[f64], gradient: &mut [f64]) {
+        (**self).gradient(w, gradient);
+    }
+
+    fn minimizer(&self) -> Option<Vec<f64>> {
+        (**self).minimizer()
+    }
+}
+
 /// Panics with both lengths unless `actual == expected`.
 ///
 /// Every objective calls this before it touches a buffer, so that a wrong length is
