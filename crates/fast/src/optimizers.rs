@@ -1,0 +1,485 @@
+//! The fast optimizers: the course's settings and state, the fast loop.
+//!
+//! Each is built from the course crate's own settings (`RmsPropConfig`, …) or from
+//! a readable optimizer (state included), so the hyper-parameters are validated by
+//! the same code and named in the same errors. Each checks the lengths as the
+//! readable `step` does, with the same message, then hands the arrays to its
+//! [`Plan`].
+
+use adagrad::{Adagrad, AdagradConfig, EpsilonPlacement, ScaledStep};
+use gd::{GradientDescent, HyperParameterError, Optimizer, assert_same_length};
+use momentum::{
+    Adam, AdamConfig, Momentum, MomentumConfig, RmsPropMomentum, RmsPropMomentumConfig,
+    bias_correction,
+};
+use rmsprop::{RmsProp, RmsPropConfig};
+
+use crate::plan::Plan;
+use crate::rules::{
+    AdagradRule, AdamRule, GdRule, MomentumRule, RmsPropMomentumRule, RmsPropRule,
+};
+
+/// Whether ε sits inside the root.
+fn inside(scale: &ScaledStep) -> bool {
+    scale.placement() == EpsilonPlacement::InsideRoot
+}
+
+/// Runs `$rule` with its `const` parameter set from the boolean `$flag`: one
+/// compiled loop for each value, chosen once a step.
+macro_rules! run_either {
+    ($plan:expr, $flag:expr, $rule:ident { $($field:ident: $value:expr),* $(,)? }, $w:expr, $g:expr, $state:expr) => {
+        if $flag {
+            $plan.run(&$rule::<true> { $($field: $value),* }, $w, $g, $state)
+        } else {
+            $plan.run(&$rule::<false> { $($field: $value),* }, $w, $g, $state)
+        }
+    };
+}
+
+/// Gradient descent, w ← w − η·g, bit for bit `gd::GradientDescent`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FastGradientDescent {
+    readable: GradientDescent,
+    plan: Plan,
+}
+
+impl FastGradientDescent {
+    /// Gradient descent with learning rate η.
+    ///
+    /// # Errors
+    /// If η is not finite and > 0, as [`GradientDescent::new`].
+    pub fn new(learning_rate: f64) -> Result<Self, HyperParameterError> {
+        Ok(GradientDescent::new(learning_rate)?.into())
+    }
+
+    /// The same optimizer running on `plan`.
+    pub fn with_plan(self, plan: Plan) -> Self {
+        Self { plan, ..self }
+    }
+
+    /// How a step runs.
+    pub fn plan(&self) -> &Plan {
+        &self.plan
+    }
+}
+
+impl From<GradientDescent> for FastGradientDescent {
+    fn from(readable: GradientDescent) -> Self {
+        Self { readable, plan: Plan::default() }
+    }
+}
+
+impl Optimizer for FastGradientDescent {
+    fn name(&self) -> String {
+        self.readable.name()
+    }
+
+    fn step(&mut self, params: &mut [f64], grads: &[f64]) {
+        assert_same_length("params", params.len(), "grads", grads.len());
+        let rule = GdRule { eta: self.readable.learning_rate() };
+        self.plan.run(&rule, params, grads, []);
+    }
+}
+
+/// Adagrad, bit for bit `adagrad::Adagrad` with the same settings and state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FastAdagrad {
+    name: String,
+    scale: ScaledStep,
+    accumulator: Vec<f64>,
+    plan: Plan,
+}
+
+impl FastAdagrad {
+    /// An optimizer for `dimension` weights with the settings `config`.
+    ///
+    /// # Errors
+    /// As [`AdagradConfig::build`].
+    pub fn new(config: AdagradConfig, dimension: usize) -> Result<Self, HyperParameterError> {
+        Ok(config.build(dimension)?.into())
+    }
+
+    /// The accumulated squared gradients G.
+    pub fn accumulator(&self) -> &[f64] {
+        &self.accumulator
+    }
+
+    /// The same optimizer running on `plan`.
+    pub fn with_plan(self, plan: Plan) -> Self {
+        Self { plan, ..self }
+    }
+
+    /// How a step runs.
+    pub fn plan(&self) -> &Plan {
+        &self.plan
+    }
+}
+
+impl From<Adagrad> for FastAdagrad {
+    fn from(readable: Adagrad) -> Self {
+        Self {
+            name: readable.name(),
+            scale: *readable.scaled_step(),
+            accumulator: readable.accumulator().to_vec(),
+            plan: Plan::default(),
+        }
+    }
+}
+
+impl Optimizer for FastAdagrad {
+    fn name(&self) -> String {
+        self.name.clone()
+    }
+
+    fn step(&mut self, params: &mut [f64], grads: &[f64]) {
+        assert_same_length("params", params.len(), "grads", grads.len());
+        assert_same_length("params", params.len(), "the accumulator", self.accumulator.len());
+        let (eta, epsilon) = (self.scale.learning_rate(), self.scale.epsilon());
+        run_either!(
+            self.plan,
+            inside(&self.scale),
+            AdagradRule { eta: eta, epsilon: epsilon },
+            params,
+            grads,
+            [&mut self.accumulator]
+        );
+    }
+
+    fn effective_learning_rates(&self) -> Option<Vec<f64>> {
+        Some(self.accumulator.iter().map(|&g| self.scale.effective_learning_rate(g)).collect())
+    }
+}
+
+/// RMSprop, bit for bit `rmsprop::RmsProp` with the same settings and state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FastRmsProp {
+    name: String,
+    scale: ScaledStep,
+    decay: f64,
+    accumulator: Vec<f64>,
+    plan: Plan,
+}
+
+impl FastRmsProp {
+    /// An optimizer for `dimension` weights with the settings `config`.
+    ///
+    /// # Errors
+    /// As [`RmsPropConfig::build`].
+    pub fn new(config: RmsPropConfig, dimension: usize) -> Result<Self, HyperParameterError> {
+        Ok(config.build(dimension)?.into())
+    }
+
+    /// The running average G of squared gradients.
+    pub fn accumulator(&self) -> &[f64] {
+        &self.accumulator
+    }
+
+    /// The same optimizer running on `plan`.
+    pub fn with_plan(self, plan: Plan) -> Self {
+        Self { plan, ..self }
+    }
+
+    /// How a step runs.
+    pub fn plan(&self) -> &Plan {
+        &self.plan
+    }
+}
+
+impl From<RmsProp> for FastRmsProp {
+    fn from(readable: RmsProp) -> Self {
+        Self {
+            name: readable.name(),
+            scale: *readable.scaled_step(),
+            decay: readable.decay(),
+            accumulator: readable.accumulator().to_vec(),
+            plan: Plan::default(),
+        }
+    }
+}
+
+impl Optimizer for FastRmsProp {
+    fn name(&self) -> String {
+        self.name.clone()
+    }
+
+    // ANCHOR: fast_rmsprop_step
+    fn step(&mut self, params: &mut [f64], grads: &[f64]) {
+        assert_same_length("params", params.len(), "grads", grads.len());
+        assert_same_length("params", params.len(), "the accumulator", self.accumulator.len());
+        let (eta, epsilon, gamma) = (self.scale.learning_rate(), self.scale.epsilon(), self.decay);
+        let state = [self.accumulator.as_mut_slice()];
+        if inside(&self.scale) {
+            let rule = RmsPropRule::<true> { eta, epsilon, gamma };
+            self.plan.run(&rule, params, grads, state);
+        } else {
+            let rule = RmsPropRule::<false> { eta, epsilon, gamma };
+            self.plan.run(&rule, params, grads, state);
+        }
+    }
+    // ANCHOR_END: fast_rmsprop_step
+
+    fn effective_learning_rates(&self) -> Option<Vec<f64>> {
+        Some(self.accumulator.iter().map(|&g| self.scale.effective_learning_rate(g)).collect())
+    }
+}
+
+/// Heavy-ball momentum or Nesterov's, bit for bit `momentum::Momentum`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FastMomentum {
+    name: String,
+    learning_rate: f64,
+    momentum: f64,
+    nesterov: bool,
+    velocity: Vec<f64>,
+    plan: Plan,
+}
+
+impl FastMomentum {
+    /// An optimizer for `dimension` weights with the settings `config`.
+    ///
+    /// # Errors
+    /// As [`MomentumConfig::build`].
+    pub fn new(config: MomentumConfig, dimension: usize) -> Result<Self, HyperParameterError> {
+        Ok(config.build(dimension)?.into())
+    }
+
+    /// The velocity v.
+    pub fn velocity(&self) -> &[f64] {
+        &self.velocity
+    }
+
+    /// The same optimizer running on `plan`.
+    pub fn with_plan(self, plan: Plan) -> Self {
+        Self { plan, ..self }
+    }
+
+    /// How a step runs.
+    pub fn plan(&self) -> &Plan {
+        &self.plan
+    }
+}
+
+impl From<Momentum> for FastMomentum {
+    fn from(readable: Momentum) -> Self {
+        Self {
+            name: readable.name(),
+            learning_rate: readable.learning_rate(),
+            momentum: readable.momentum(),
+            nesterov: readable.is_nesterov(),
+            velocity: readable.velocity().to_vec(),
+            plan: Plan::default(),
+        }
+    }
+}
+
+impl Optimizer for FastMomentum {
+    fn name(&self) -> String {
+        self.name.clone()
+    }
+
+    fn step(&mut self, params: &mut [f64], grads: &[f64]) {
+        assert_same_length("params", params.len(), "grads", grads.len());
+        assert_same_length("params", params.len(), "the velocity", self.velocity.len());
+        run_either!(
+            self.plan,
+            self.nesterov,
+            MomentumRule { eta: self.learning_rate, beta: self.momentum },
+            params,
+            grads,
+            [&mut self.velocity]
+        );
+    }
+}
+
+/// RMSprop with momentum, bit for bit `momentum::RmsPropMomentum`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FastRmsPropMomentum {
+    name: String,
+    scale: ScaledStep,
+    decay: f64,
+    momentum: f64,
+    accumulator: Vec<f64>,
+    buffer: Vec<f64>,
+    plan: Plan,
+}
+
+impl FastRmsPropMomentum {
+    /// An optimizer for `dimension` weights with the settings `config`.
+    ///
+    /// # Errors
+    /// As [`RmsPropMomentumConfig::build`].
+    pub fn new(
+        config: RmsPropMomentumConfig,
+        dimension: usize,
+    ) -> Result<Self, HyperParameterError> {
+        Ok(config.build(dimension)?.into())
+    }
+
+    /// The running average G of squared gradients.
+    pub fn accumulator(&self) -> &[f64] {
+        &self.accumulator
+    }
+
+    /// The momentum buffer b.
+    pub fn buffer(&self) -> &[f64] {
+        &self.buffer
+    }
+
+    /// The same optimizer running on `plan`.
+    pub fn with_plan(self, plan: Plan) -> Self {
+        Self { plan, ..self }
+    }
+
+    /// How a step runs.
+    pub fn plan(&self) -> &Plan {
+        &self.plan
+    }
+}
+
+impl From<RmsPropMomentum> for FastRmsPropMomentum {
+    fn from(readable: RmsPropMomentum) -> Self {
+        Self {
+            name: readable.name(),
+            scale: *readable.scaled_step(),
+            decay: readable.decay(),
+            momentum: readable.momentum(),
+            accumulator: readable.accumulator().to_vec(),
+            buffer: readable.buffer().to_vec(),
+            plan: Plan::default(),
+        }
+    }
+}
+
+impl Optimizer for FastRmsPropMomentum {
+    fn name(&self) -> String {
+        self.name.clone()
+    }
+
+    fn step(&mut self, params: &mut [f64], grads: &[f64]) {
+        assert_same_length("params", params.len(), "grads", grads.len());
+        assert_same_length("params", params.len(), "the accumulator", self.accumulator.len());
+        assert_same_length("params", params.len(), "the buffer", self.buffer.len());
+        run_either!(
+            self.plan,
+            inside(&self.scale),
+            RmsPropMomentumRule {
+                eta: self.scale.learning_rate(),
+                epsilon: self.scale.epsilon(),
+                gamma: self.decay,
+                mu: self.momentum,
+            },
+            params,
+            grads,
+            [&mut self.accumulator, &mut self.buffer]
+        );
+    }
+
+    fn effective_learning_rates(&self) -> Option<Vec<f64>> {
+        Some(self.accumulator.iter().map(|&g| self.scale.effective_learning_rate(g)).collect())
+    }
+}
+
+/// Adam, bit for bit `momentum::Adam` with the same settings, state and step count.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FastAdam {
+    name: String,
+    scale: ScaledStep,
+    beta1: f64,
+    beta2: f64,
+    steps: u64,
+    first_moment: Vec<f64>,
+    second_moment: Vec<f64>,
+    plan: Plan,
+}
+
+impl FastAdam {
+    /// An optimizer for `dimension` weights with the settings `config`.
+    ///
+    /// # Errors
+    /// As [`AdamConfig::build`].
+    pub fn new(config: AdamConfig, dimension: usize) -> Result<Self, HyperParameterError> {
+        Ok(config.build(dimension)?.into())
+    }
+
+    /// The first moment m, before bias correction.
+    pub fn first_moment(&self) -> &[f64] {
+        &self.first_moment
+    }
+
+    /// The second moment G, before bias correction.
+    pub fn second_moment(&self) -> &[f64] {
+        &self.second_moment
+    }
+
+    /// The number t of steps taken.
+    pub fn steps(&self) -> u64 {
+        self.steps
+    }
+
+    /// The same optimizer running on `plan`.
+    pub fn with_plan(self, plan: Plan) -> Self {
+        Self { plan, ..self }
+    }
+
+    /// How a step runs.
+    pub fn plan(&self) -> &Plan {
+        &self.plan
+    }
+}
+
+impl From<Adam> for FastAdam {
+    fn from(readable: Adam) -> Self {
+        Self {
+            name: readable.name(),
+            scale: *readable.scaled_step(),
+            beta1: readable.beta1(),
+            beta2: readable.beta2(),
+            steps: readable.steps(),
+            first_moment: readable.first_moment().to_vec(),
+            second_moment: readable.second_moment().to_vec(),
+            plan: Plan::default(),
+        }
+    }
+}
+
+impl Optimizer for FastAdam {
+    fn name(&self) -> String {
+        self.name.clone()
+    }
+
+    fn step(&mut self, params: &mut [f64], grads: &[f64]) {
+        assert_same_length("params", params.len(), "grads", grads.len());
+        assert_same_length("params", params.len(), "the first moment", self.first_moment.len());
+        assert_same_length("params", params.len(), "the second moment", self.second_moment.len());
+        let t = self.steps + 1;
+        self.steps = t;
+        // The reciprocals of the bias corrections, once a step, as the readable step.
+        let unbias = |beta: f64| 1.0 / bias_correction(beta, t);
+        run_either!(
+            self.plan,
+            inside(&self.scale),
+            AdamRule {
+                eta: self.scale.learning_rate(),
+                epsilon: self.scale.epsilon(),
+                beta1: self.beta1,
+                beta2: self.beta2,
+                unbias1: unbias(self.beta1),
+                unbias2: unbias(self.beta2),
+            },
+            params,
+            grads,
+            [&mut self.first_moment, &mut self.second_moment]
+        );
+    }
+
+    fn effective_learning_rates(&self) -> Option<Vec<f64>> {
+        let correction2 =
+            if self.steps == 0 { 1.0 } else { bias_correction(self.beta2, self.steps) };
+        Some(
+            self.second_moment
+                .iter()
+                .map(|&big_g| self.scale.effective_learning_rate(big_g / correction2))
+                .collect(),
+        )
+    }
+}
