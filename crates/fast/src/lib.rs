@@ -51,7 +51,8 @@ mod plan;
 mod rules;
 
 pub use dispatch::Isa;
+pub use optimizers::Fast;
 pub use optimizers::{
     FastAdagrad, FastAdam, FastGradientDescent, FastMomentum, FastRmsProp, FastRmsPropMomentum,
 };
-pub use plan::{MIN_PER_THREAD, Plan};
+pub use plan::{MIN_PER_THREAD_DIVIDING, MIN_PER_THREAD_LIGHT, Plan};

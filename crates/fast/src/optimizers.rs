@@ -16,8 +16,41 @@ use rmsprop::{RmsProp, RmsPropConfig};
 
 use crate::plan::Plan;
 use crate::rules::{
-    AdagradRule, AdamRule, GdRule, MomentumRule, RmsPropMomentumRule, RmsPropRule,
+    AdagradRule, AdamRule, GdRule, MomentumRule, RmsPropMomentumRule, RmsPropRule, Rule,
 };
+
+/// What every fast optimizer has besides its `step`: the plan it runs on.
+pub trait Fast: Optimizer {
+    /// How a step runs.
+    fn plan(&self) -> &Plan;
+
+    /// How many threads a step of `n` elements runs on.
+    fn threads_for(&self, n: usize) -> usize;
+}
+
+/// Implements [`Fast`] for `$ty`, whose rule is `$rule` with `S` state arrays.
+macro_rules! fast {
+    ($($ty:ty => $rule:ty, $s:literal;)*) => {
+        $(impl Fast for $ty {
+            fn plan(&self) -> &Plan {
+                &self.plan
+            }
+
+            fn threads_for(&self, n: usize) -> usize {
+                self.plan.threads(n, <$rule as Rule<$s>>::MIN_PER_THREAD)
+            }
+        })*
+    };
+}
+
+fast! {
+    FastGradientDescent => GdRule, 0;
+    FastAdagrad => AdagradRule<true>, 1;
+    FastRmsProp => RmsPropRule<true>, 1;
+    FastMomentum => MomentumRule<false>, 1;
+    FastRmsPropMomentum => RmsPropMomentumRule<true>, 2;
+    FastAdam => AdamRule<true>, 2;
+}
 
 /// Whether ε sits inside the root.
 fn inside(scale: &ScaledStep) -> bool {
@@ -55,11 +88,6 @@ impl FastGradientDescent {
     /// The same optimizer running on `plan`.
     pub fn with_plan(self, plan: Plan) -> Self {
         Self { plan, ..self }
-    }
-
-    /// How a step runs.
-    pub fn plan(&self) -> &Plan {
-        &self.plan
     }
 }
 
@@ -107,11 +135,6 @@ impl FastAdagrad {
     /// The same optimizer running on `plan`.
     pub fn with_plan(self, plan: Plan) -> Self {
         Self { plan, ..self }
-    }
-
-    /// How a step runs.
-    pub fn plan(&self) -> &Plan {
-        &self.plan
     }
 }
 
@@ -177,11 +200,6 @@ impl FastRmsProp {
     /// The same optimizer running on `plan`.
     pub fn with_plan(self, plan: Plan) -> Self {
         Self { plan, ..self }
-    }
-
-    /// How a step runs.
-    pub fn plan(&self) -> &Plan {
-        &self.plan
     }
 }
 
@@ -251,11 +269,6 @@ impl FastMomentum {
     /// The same optimizer running on `plan`.
     pub fn with_plan(self, plan: Plan) -> Self {
         Self { plan, ..self }
-    }
-
-    /// How a step runs.
-    pub fn plan(&self) -> &Plan {
-        &self.plan
     }
 }
 
@@ -328,11 +341,6 @@ impl FastRmsPropMomentum {
     /// The same optimizer running on `plan`.
     pub fn with_plan(self, plan: Plan) -> Self {
         Self { plan, ..self }
-    }
-
-    /// How a step runs.
-    pub fn plan(&self) -> &Plan {
-        &self.plan
     }
 }
 
@@ -419,11 +427,6 @@ impl FastAdam {
     /// The same optimizer running on `plan`.
     pub fn with_plan(self, plan: Plan) -> Self {
         Self { plan, ..self }
-    }
-
-    /// How a step runs.
-    pub fn plan(&self) -> &Plan {
-        &self.plan
     }
 }
 

@@ -19,25 +19,34 @@ const PIECE_ALIGN: usize = 8;
 pub struct Plan {
     isa: Isa,
     max_threads: usize,
-    min_per_thread: usize,
+    /// `None`: each optimizer's own measured threshold.
+    min_per_thread: Option<usize>,
 }
 
 impl Default for Plan {
-    /// The widest instruction set of this CPU, every core it offers, and a
-    /// thread for every [`MIN_PER_THREAD`] elements.
+    /// The widest instruction set of this CPU, every core it offers, and a thread
+    /// for every [`MIN_PER_THREAD_DIVIDING`] elements of a step that divides
+    /// (Adagrad, RMSprop, RMSprop with momentum, Adam), for every
+    /// [`MIN_PER_THREAD_LIGHT`] elements of one that does not (gradient descent,
+    /// momentum).
     fn default() -> Self {
-        Self { isa: Isa::best(), max_threads: cores(), min_per_thread: MIN_PER_THREAD }
+        Self { isa: Isa::best(), max_threads: cores(), min_per_thread: None }
     }
 }
 
 // ANCHOR: threshold
-/// A thread is worth starting for at least this many elements: measured on a
-/// 2-core AMD EPYC (Zen 3, AVX2) with `cargo bench -p bench --bench step`, where
-/// the slowest method (RMSprop) gains from two threads above about 6·10⁴
-/// elements and the fastest (gradient descent) above about 2·10⁵. Spawning and
-/// joining a thread costs some 20–50 µs, the time of 4·10⁴–10⁵ element updates
-/// on one core.
-pub const MIN_PER_THREAD: usize = 50_000;
+/// A thread is worth starting for at least this many elements of a step that
+/// divides and takes a root per element (Adagrad, RMSprop, RMSprop with
+/// momentum, Adam). Measured with `cargo bench -p bench --bench step --
+/// --threads` on a 2-core AMD EPYC (Zen 3, AVX2), where starting and joining a
+/// scoped thread costs about 20 µs: the time one core takes for about 2·10⁴ of
+/// these element updates in cache.
+pub const MIN_PER_THREAD_DIVIDING: usize = 25_000;
+
+/// The same for a step without divisions (gradient descent, momentum), whose
+/// element updates take a tenth of the time in cache: a thread pays only when
+/// it is given some 10⁵ of them.
+pub const MIN_PER_THREAD_LIGHT: usize = 100_000;
 // ANCHOR_END: threshold
 
 /// The number of cores this process may use, asked once.
@@ -56,12 +65,16 @@ impl Plan {
     /// least `min_per_thread` elements (at least 1): a step of n elements runs on
     /// min(max_threads, n / min_per_thread) threads, or one.
     pub fn with_threads(self, max_threads: usize, min_per_thread: usize) -> Self {
-        Self { max_threads: max_threads.max(1), min_per_thread: min_per_thread.max(1), ..self }
+        Self {
+            max_threads: max_threads.max(1),
+            min_per_thread: Some(min_per_thread.max(1)),
+            ..self
+        }
     }
 
     /// One thread, whatever the size.
     pub fn single_threaded(self) -> Self {
-        self.with_threads(1, self.min_per_thread)
+        Self { max_threads: 1, ..self }
     }
 
     /// The instruction set.
@@ -74,14 +87,17 @@ impl Plan {
         self.max_threads
     }
 
-    /// The fewest elements a thread is given.
-    pub fn min_per_thread(&self) -> usize {
+    /// The fewest elements a thread is given, if set; else each optimizer uses
+    /// its own ([`MIN_PER_THREAD_DIVIDING`] or [`MIN_PER_THREAD_LIGHT`]).
+    pub fn min_per_thread(&self) -> Option<usize> {
         self.min_per_thread
     }
 
-    /// How many threads a step of `n` elements uses.
-    pub fn threads_for(&self, n: usize) -> usize {
-        (n / self.min_per_thread).clamp(1, self.max_threads)
+    /// How many threads a step of `n` elements uses, for an optimizer whose own
+    /// threshold is `default_min_per_thread`.
+    pub(crate) fn threads(&self, n: usize, default_min_per_thread: usize) -> usize {
+        let min = self.min_per_thread.unwrap_or(default_min_per_thread);
+        (n / min).clamp(1, self.max_threads)
     }
 
     /// Runs `rule` over the arrays, split across threads when they are large.
@@ -92,7 +108,7 @@ impl Plan {
         g: &[f64],
         state: [&mut [f64]; S],
     ) {
-        let threads = self.threads_for(w.len());
+        let threads = self.threads(w.len(), R::MIN_PER_THREAD);
         if threads == 1 {
             kernel(self.isa, rule, w, g, state);
         } else {

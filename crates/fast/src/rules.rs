@@ -14,9 +14,13 @@
 //! no branch inside.
 
 use crate::lanes::Lanes;
+use crate::plan::{MIN_PER_THREAD_DIVIDING, MIN_PER_THREAD_LIGHT};
 
 /// An element-wise update with `S` state arrays: (w, g, state) ↦ (w, state).
 pub(crate) trait Rule<const S: usize>: Sync {
+    /// The fewest elements worth a thread of their own (see `plan`).
+    const MIN_PER_THREAD: usize;
+
     /// The update of `V::WIDTH` weights at once.
     fn apply<V: Lanes>(&self, w: V, g: V, state: [V; S]) -> (V, [V; S]);
 }
@@ -55,6 +59,8 @@ pub(crate) struct GdRule {
 }
 
 impl Rule<0> for GdRule {
+    const MIN_PER_THREAD: usize = MIN_PER_THREAD_LIGHT;
+
     #[inline(always)]
     fn apply<V: Lanes>(&self, w: V, g: V, _: [V; 0]) -> (V, [V; 0]) {
         (w - V::splat(self.eta) * g, [])
@@ -68,6 +74,8 @@ pub(crate) struct AdagradRule<const INSIDE: bool> {
 }
 
 impl<const INSIDE: bool> Rule<1> for AdagradRule<INSIDE> {
+    const MIN_PER_THREAD: usize = MIN_PER_THREAD_DIVIDING;
+
     #[inline(always)]
     fn apply<V: Lanes>(&self, w: V, g: V, [big_g]: [V; 1]) -> (V, [V; 1]) {
         let (eta, epsilon) = (V::splat(self.eta), V::splat(self.epsilon));
@@ -85,6 +93,8 @@ pub(crate) struct RmsPropRule<const INSIDE: bool> {
 }
 
 impl<const INSIDE: bool> Rule<1> for RmsPropRule<INSIDE> {
+    const MIN_PER_THREAD: usize = MIN_PER_THREAD_DIVIDING;
+
     #[inline(always)]
     fn apply<V: Lanes>(&self, w: V, g: V, [big_g]: [V; 1]) -> (V, [V; 1]) {
         let (eta, epsilon) = (V::splat(self.eta), V::splat(self.epsilon));
@@ -102,6 +112,8 @@ pub(crate) struct MomentumRule<const NESTEROV: bool> {
 }
 
 impl<const NESTEROV: bool> Rule<1> for MomentumRule<NESTEROV> {
+    const MIN_PER_THREAD: usize = MIN_PER_THREAD_LIGHT;
+
     #[inline(always)]
     fn apply<V: Lanes>(&self, w: V, g: V, [v]: [V; 1]) -> (V, [V; 1]) {
         let (eta, beta) = (V::splat(self.eta), V::splat(self.beta));
@@ -120,6 +132,8 @@ pub(crate) struct RmsPropMomentumRule<const INSIDE: bool> {
 }
 
 impl<const INSIDE: bool> Rule<2> for RmsPropMomentumRule<INSIDE> {
+    const MIN_PER_THREAD: usize = MIN_PER_THREAD_DIVIDING;
+
     #[inline(always)]
     fn apply<V: Lanes>(&self, w: V, g: V, [big_g, b]: [V; 2]) -> (V, [V; 2]) {
         let (eta, epsilon, mu) = (V::splat(self.eta), V::splat(self.epsilon), V::splat(self.mu));
@@ -143,6 +157,8 @@ pub(crate) struct AdamRule<const INSIDE: bool> {
 }
 
 impl<const INSIDE: bool> Rule<2> for AdamRule<INSIDE> {
+    const MIN_PER_THREAD: usize = MIN_PER_THREAD_DIVIDING;
+
     #[inline(always)]
     fn apply<V: Lanes>(&self, w: V, g: V, [m, big_g]: [V; 2]) -> (V, [V; 2]) {
         let (eta, epsilon) = (V::splat(self.eta), V::splat(self.epsilon));

@@ -15,7 +15,9 @@ use fast::{
     Isa, Plan,
 };
 use gd::{GradientDescent, Optimizer};
-use momentum::{Adam, AdamConfig, Momentum, MomentumConfig, RmsPropMomentum, RmsPropMomentumConfig};
+use momentum::{
+    Adam, AdamConfig, Momentum, MomentumConfig, RmsPropMomentum, RmsPropMomentumConfig,
+};
 use proptest::prelude::*;
 use rmsprop::{RmsProp, RmsPropConfig};
 
@@ -100,9 +102,10 @@ where
             got
         );
     }
-    prop_assert_eq!(readable.effective_learning_rates().map(|r| bits(&[r])), fast
-        .effective_learning_rates()
-        .map(|r| bits(&[r])));
+    prop_assert_eq!(
+        readable.effective_learning_rates().map(|r| bits(&[r])),
+        fast.effective_learning_rates().map(|r| bits(&[r]))
+    );
     Ok(())
 }
 
@@ -178,11 +181,10 @@ fn run() -> impl Strategy<Value = (Vec<f64>, Vec<Vec<f64>>, usize)> {
     })
 }
 
-const PLACEMENTS: [EpsilonPlacement; 2] = [EpsilonPlacement::InsideRoot, EpsilonPlacement::OutsideRoot];
+const PLACEMENTS: [EpsilonPlacement; 2] =
+    [EpsilonPlacement::InsideRoot, EpsilonPlacement::OutsideRoot];
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
-
     #[test]
     fn gradient_descent_fast_is_readable_bit_for_bit((w, gs, m) in run(), s in settings()) {
         for plan in plans(m) {

@@ -6,8 +6,8 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use adagrad::AdagradConfig;
 use fast::{
-    FastAdagrad, FastAdam, FastGradientDescent, FastMomentum, FastRmsProp, FastRmsPropMomentum,
-    Isa, MIN_PER_THREAD, Plan,
+    Fast, FastAdagrad, FastAdam, FastGradientDescent, FastMomentum, FastRmsProp,
+    FastRmsPropMomentum, Isa, MIN_PER_THREAD_DIVIDING, MIN_PER_THREAD_LIGHT, Plan,
 };
 use gd::{GradientDescent, Optimizer, Stop, minimize};
 use momentum::{AdamConfig, MomentumConfig, RmsPropMomentumConfig};
@@ -94,7 +94,8 @@ fn a_run_in_minimize_is_the_readable_run() {
     let ellipse = DiagonalQuadratic::ellipse();
     let config = RmsPropConfig::keras(0.05);
     let plan = Plan::default().with_threads(2, 1);
-    let readable = minimize(&ellipse, &mut config.build(2).unwrap(), &[-5.0, -2.0], Stop::after(80));
+    let readable =
+        minimize(&ellipse, &mut config.build(2).unwrap(), &[-5.0, -2.0], Stop::after(80));
     let mut fast = FastRmsProp::new(config, 2).unwrap().with_plan(plan);
     let fast_run = minimize(&ellipse, &mut fast, &[-5.0, -2.0], Stop::after(80));
     assert_eq!(readable.iterates, fast_run.iterates);
@@ -110,14 +111,27 @@ fn settings_out_of_range_are_the_course_crates_errors() {
 
 #[test]
 fn a_step_runs_on_as_many_threads_as_the_plan_says() {
+    let rmsprop = || FastRmsProp::new(RmsPropConfig::new(0.1), 1).unwrap();
     let plan = Plan::default().with_threads(2, 100);
-    assert_eq!(plan.threads_for(0), 1);
-    assert_eq!(plan.threads_for(199), 1);
-    assert_eq!(plan.threads_for(200), 2);
-    assert_eq!(plan.threads_for(10_000_000), 2);
-    assert_eq!(plan.single_threaded().threads_for(10_000_000), 1);
-    assert_eq!(Plan::default().min_per_thread(), MIN_PER_THREAD);
-    assert_eq!(Plan::default().with_threads(0, 0).threads_for(5), 1);
+    let forced = rmsprop().with_plan(plan);
+    assert_eq!(forced.threads_for(0), 1);
+    assert_eq!(forced.threads_for(199), 1);
+    assert_eq!(forced.threads_for(200), 2);
+    assert_eq!(forced.threads_for(10_000_000), 2);
+    assert_eq!(rmsprop().with_plan(plan.single_threaded()).threads_for(10_000_000), 1);
+    assert_eq!(rmsprop().with_plan(Plan::default().with_threads(0, 0)).threads_for(5), 1);
+    // By default, each optimizer's own threshold, and every core.
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    assert_eq!(Plan::default().min_per_thread(), None);
+    assert_eq!(Plan::default().max_threads(), cores);
+    let gd = FastGradientDescent::new(0.1).unwrap();
+    for n in [MIN_PER_THREAD_LIGHT - 1, 2 * MIN_PER_THREAD_LIGHT, 100 * MIN_PER_THREAD_LIGHT] {
+        assert_eq!(gd.threads_for(n), (n / MIN_PER_THREAD_LIGHT).clamp(1, cores), "GD, {n}");
+    }
+    for n in [MIN_PER_THREAD_DIVIDING - 1, 2 * MIN_PER_THREAD_DIVIDING] {
+        assert_eq!(rmsprop().threads_for(n), (n / MIN_PER_THREAD_DIVIDING).clamp(1, cores));
+    }
+    assert!(MIN_PER_THREAD_DIVIDING < MIN_PER_THREAD_LIGHT);
 }
 
 #[test]
