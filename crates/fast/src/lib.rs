@@ -39,6 +39,11 @@
 //! converts from a readable optimizer with its state (`FastRmsProp::from(rmsprop)`),
 //! and implements `gd::Optimizer`, so it runs in `gd::minimize` like any other.
 //!
+//! There is no AVX-512 loop: the machine this was written on has no AVX-512 and
+//! its bits could not be checked there. A 512-bit lane type is one more `impl`
+//! in `lanes.rs` and one more arm in `dispatch::kernel`; the property tests
+//! would then check it on every CPU that has it.
+//!
 //! ## Requirements
 //! Nothing beyond the course crates' own: finite gradients. The crate is std-only.
 //! It uses `unsafe` in two modules, for SIMD loads and stores and for calling the

@@ -24,10 +24,12 @@ mod contour;
 mod data;
 mod gradient_descent;
 mod loss_curves;
+mod measurements;
 mod momentum;
 pub mod numbers;
 mod plot;
 mod rmsprop;
+mod speed;
 mod windows;
 
 /// The command line of `cargo xtask figures`.
@@ -49,7 +51,7 @@ struct Figure {
 
 /// Every figure, in the order the book shows them, then the numbers the prose
 /// takes from code.
-const FIGURES: [Figure; 27] = [
+const FIGURES: [Figure; 30] = [
     Figure { name: "gd-bowl.svg", draw: gradient_descent::bowl },
     Figure { name: "learning-rates.svg", draw: gradient_descent::learning_rates },
     Figure { name: "gd-ellipse.svg", draw: gradient_descent::ellipse },
@@ -76,6 +78,9 @@ const FIGURES: [Figure; 27] = [
     Figure { name: "rare-features.svg", draw: data::rare_features },
     Figure { name: "noise-epochs.svg", draw: data::noise_epochs },
     Figure { name: "noise-floor.svg", draw: data::noise_floor },
+    Figure { name: "roofline.svg", draw: speed::roofline },
+    Figure { name: "speed-table.md", draw: speed::speed_table },
+    Figure { name: "peers-table.md", draw: speed::peers_table },
     Figure { name: numbers::FILE, draw: || Ok(numbers::to_toml(&numbers::all()?)) },
 ];
 

@@ -21,6 +21,7 @@ use super::gradient_descent::ELLIPSE_START;
 
 mod adagrad;
 mod adapting;
+mod fast;
 mod invariants;
 mod libraries;
 mod momentum;
@@ -68,6 +69,7 @@ pub fn all() -> Result<Vec<Number>> {
     libraries::numbers(&mut book).context("the numbers of libraries.md")?;
     invariants::numbers(&mut book).context("the numbers of invariants.md")?;
     adapting::numbers(&mut book).context("the numbers of when-adapting-pays.md")?;
+    fast::numbers(&mut book).context("the numbers of making-it-fast.md")?;
     let mut keys: Vec<(&str, &str)> =
         book.numbers.iter().map(|n| (n.chapter, n.name.as_str())).collect();
     keys.sort_unstable();

@@ -1,0 +1,175 @@
+//! The numbers of making-it-fast.md, read from the committed measurements of
+//! `crates/bench/results/` (speed depends on the machine: these are one
+//! machine's, said where).
+
+use anyhow::{Result, ensure};
+
+use super::{Book, fixed};
+use crate::figures::measurements::{self, StepRow};
+use crate::figures::speed::{
+    IN_CACHE, IN_MEMORY, OPTIMIZERS, SIZES, bandwidths, divider_rate, fastest_peer, size_text,
+};
+
+const CHAPTER: &str = "making-it-fast";
+
+/// ns per element as the prose writes it: two decimals.
+fn ns(x: f64) -> String {
+    fixed(x, 2)
+}
+
+/// How much of `base`'s speed `step` reaches, in whole percent.
+fn percent(base: f64, step: f64) -> String {
+    format!("{:.0}", 100.0 * base / step)
+}
+
+pub(super) fn numbers(book: &mut Book) -> Result<()> {
+    let steps = measurements::steps()?;
+    let rms = |n| steps.at("RMSprop", n);
+    let (cache, memory) = (rms(IN_CACHE)?, rms(IN_MEMORY)?);
+
+    // The readable loop in cache: far below its own baseline.
+    ensure!(
+        cache.readable > 2.0 * cache.baseline_1t,
+        "the readable RMSprop should be divider-bound"
+    );
+    book.add(CHAPTER, "readable-rmsprop-cache", ns(cache.readable), "readable RMSprop, n = 10⁴");
+    book.add(
+        CHAPTER,
+        "baseline-5-cache",
+        ns(cache.baseline_1t),
+        "5-word baseline, 1 thread, n = 10⁴",
+    );
+    book.add(
+        CHAPTER,
+        "readable-rmsprop-cache-percent",
+        percent(cache.baseline_1t, cache.readable),
+        "readable RMSprop as % of the 1-thread baseline's speed, n = 10⁴",
+    );
+    ensure!(cache.fast < cache.readable, "the fast RMSprop should beat the readable one in cache");
+    book.add(CHAPTER, "fast-rmsprop-cache", ns(cache.fast), "fast RMSprop, 1 thread, n = 10⁴");
+    book.add(
+        CHAPTER,
+        "fast-rmsprop-cache-speedup",
+        fixed(cache.readable / cache.fast, 1),
+        "readable / fast, RMSprop, n = 10⁴",
+    );
+    book.add(
+        CHAPTER,
+        "divider-rate",
+        fixed(divider_rate(&steps)?, 1),
+        "divisions and square roots per ns on one core (fast RMSprop in cache)",
+    );
+
+    // Memory: the bandwidths the baselines reach.
+    let (one, two) = bandwidths(memory);
+    ensure!(two > one, "two threads should move more bytes than one at n = 10⁷");
+    book.add(CHAPTER, "memory-gbs-1t", fixed(one, 1), "GB/s of the 5-word baseline, 1 thread, 10⁷");
+    book.add(
+        CHAPTER,
+        "memory-gbs-2t",
+        fixed(two, 1),
+        "GB/s of the 5-word baseline, 2 threads, 10⁷",
+    );
+    let (cache_one, _) = bandwidths(cache);
+    book.add(
+        CHAPTER,
+        "cache-gbs-1t",
+        fixed(cache_one, 0),
+        "GB/s of the 5-word baseline, 1 thread, 10⁴",
+    );
+    book.add(CHAPTER, "readable-rmsprop-memory", ns(memory.readable), "readable RMSprop, n = 10⁷");
+    book.add(
+        CHAPTER,
+        "baseline-5-memory-1t",
+        ns(memory.baseline_1t),
+        "5-word baseline, 1 thread, 10⁷",
+    );
+    book.add(
+        CHAPTER,
+        "baseline-5-memory-2t",
+        ns(memory.baseline_2t),
+        "5-word baseline, 2 threads, 10⁷",
+    );
+
+    // The targets, as measured.
+    let at_1e5 = rms(100_000)?;
+    book.add(CHAPTER, "fast-rmsprop-1e5", ns(at_1e5.fast), "fast RMSprop, n = 10⁵ (target ≤ 0.8)");
+    book.add(CHAPTER, "fast-rmsprop-1e5-threads", at_1e5.fast_threads.to_string(), "its threads");
+    book.add(CHAPTER, "fast-rmsprop-1e7", ns(memory.fast), "fast RMSprop, n = 10⁷ (target ≤ 1.5)");
+    let large: Vec<&StepRow> = OPTIMIZERS
+        .iter()
+        .flat_map(|name| [1_000_000, IN_MEMORY].map(|n| steps.at(name, n)))
+        .collect::<Result<_>>()?;
+    let worst = large
+        .iter()
+        .min_by(|a, b| (a.baseline_2t / a.fast).total_cmp(&(b.baseline_2t / b.fast)))
+        .expect("seven optimizers");
+    let best = large
+        .iter()
+        .max_by(|a, b| (a.baseline_2t / a.fast).total_cmp(&(b.baseline_2t / b.fast)))
+        .expect("seven optimizers");
+    book.add(
+        CHAPTER,
+        "large-worst-percent",
+        percent(worst.baseline_2t, worst.fast),
+        "lowest % of the 2-thread baseline at n ≥ 10⁶",
+    );
+    book.add(CHAPTER, "large-worst-name", worst.optimizer.clone(), "whose");
+    book.add(CHAPTER, "large-worst-n", size_text(worst.n), "at which n");
+    book.add(
+        CHAPTER,
+        "large-best-percent",
+        percent(best.baseline_2t, best.fast),
+        "highest % of the 2-thread baseline at n ≥ 10⁶",
+    );
+
+    // Threads: what one costs, where a second pays.
+    let tiny = rms(1_000)?;
+    // ns per element × 1000 elements = µs a call; half the elements run here.
+    let spawn_us = tiny.baseline_2t - 0.5 * tiny.baseline_1t;
+    ensure!(spawn_us > 1.0, "starting a thread should cost microseconds, not {spawn_us} µs");
+    book.add(
+        CHAPTER,
+        "spawn-us",
+        fixed(spawn_us, 0),
+        "µs to start and join a scoped thread (2-thread baseline at n = 10³)",
+    );
+    let threads = measurements::threads()?;
+    for (name, key) in [("RMSprop", "threads-pay-rmsprop"), ("GD", "threads-pay-gd")] {
+        let from = threads.pays_from(name);
+        ensure!(from.is_some(), "two threads should pay for {name} somewhere on the grid");
+        book.add(
+            CHAPTER,
+            key,
+            from.unwrap_or(0).to_string(),
+            "smallest n from which 2 threads beat 1",
+        );
+    }
+
+    // The peers.
+    let mut slowest_gain = f64::INFINITY;
+    for name in OPTIMIZERS {
+        for n in SIZES {
+            let (peer, _) = fastest_peer(name, n)?;
+            slowest_gain = slowest_gain.min(peer / steps.at(name, n)?.fast);
+        }
+    }
+    book.add(
+        CHAPTER,
+        "peers-least-gain",
+        fixed(slowest_gain, 1),
+        "least speed-up over the fastest peer",
+    );
+    for n in [1_000, 100_000, IN_MEMORY] {
+        let (peer, library) = fastest_peer("RMSprop", n)?;
+        let exponent = (n as f64).log10().round();
+        book.add(
+            CHAPTER,
+            format!("rmsprop-peer-1e{exponent}"),
+            ns(peer),
+            "the fastest peer's RMSprop",
+        );
+        book.add(CHAPTER, format!("rmsprop-peer-1e{exponent}-name"), library, "which peer");
+    }
+    Ok(())
+}
