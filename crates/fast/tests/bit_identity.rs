@@ -9,6 +9,9 @@
 //! with a threshold forced low, so that the vector body, the scalar tail and the
 //! cuts between threads all meet every length.
 
+// A test's helpers unwrap: a failure there is the test's failure.
+#![allow(clippy::unwrap_used)]
+
 use adagrad::{Adagrad, AdagradConfig, EpsilonPlacement};
 use fast::{
     FastAdagrad, FastAdam, FastGradientDescent, FastMomentum, FastRmsProp, FastRmsPropMomentum,
@@ -38,8 +41,8 @@ macro_rules! state {
 }
 
 state! {
-    GradientDescent => |o| [];
-    FastGradientDescent => |o| [];
+    GradientDescent => |_o| [];
+    FastGradientDescent => |_o| [];
     Adagrad => |o| [o.accumulator()];
     FastAdagrad => |o| [o.accumulator()];
     RmsProp => |o| [o.accumulator()];
