@@ -1,18 +1,21 @@
 //! How a step runs: on which lanes, and on how many threads.
 //!
-//! A large step is cut into contiguous pieces, one per thread, at the same indices
-//! in every array, and each thread runs the same kernel on its piece. Weight j is
+//! A large step is cut into contiguous pieces at the same indices in every array,
+//! and threads take the pieces one after another, each running the same kernel. Weight j is
 //! still updated from g_j and its own state only, by the same operations, so which
 //! thread does it, and in which order the pieces finish, cannot change a bit.
 
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 use crate::dispatch::{Isa, kernel};
 use crate::rules::Rule;
 
-/// A piece given to a thread starts at a multiple of this many elements (64
-/// bytes, a cache line), so that no two threads write to one line.
-const PIECE_ALIGN: usize = 8;
+/// The elements of a piece of work that a thread takes at a time, by default:
+/// 64 KiB of each array, large enough that taking a piece costs nothing beside
+/// its work, small enough that the threads finish together. A multiple of 8
+/// elements (a 64-byte cache line), so that no two threads write into one line
+/// of an array whose start is so aligned.
+pub const PIECE: usize = 8_192;
 
 /// The execution plan of a fast optimizer: its instruction set and its threads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,6 +24,7 @@ pub struct Plan {
     max_threads: usize,
     /// `None`: each optimizer's own measured threshold.
     min_per_thread: Option<usize>,
+    piece: usize,
 }
 
 impl Default for Plan {
@@ -30,7 +34,7 @@ impl Default for Plan {
     /// [`MIN_PER_THREAD_LIGHT`] elements of one that does not (gradient descent,
     /// momentum).
     fn default() -> Self {
-        Self { isa: Isa::best(), max_threads: cores(), min_per_thread: None }
+        Self { isa: Isa::best(), max_threads: cores(), min_per_thread: None, piece: PIECE }
     }
 }
 
@@ -70,6 +74,12 @@ impl Plan {
             min_per_thread: Some(min_per_thread.max(1)),
             ..self
         }
+    }
+
+    /// This plan with threads taking `piece` elements at a time (at least 1);
+    /// [`PIECE`] by default. Small pieces are for tests, which must meet every cut.
+    pub fn with_pieces(self, piece: usize) -> Self {
+        Self { piece: piece.max(1), ..self }
     }
 
     /// One thread, whatever the size.
@@ -112,35 +122,46 @@ impl Plan {
         if threads == 1 {
             kernel(self.isa, rule, w, g, state);
         } else {
-            split(threads, w, g, state, &|w, g, state| kernel(self.isa, rule, w, g, state));
+            let work = |w: &mut [f64], g: &[f64], state: [&mut [f64]; S]| {
+                kernel(self.isa, rule, w, g, state);
+            };
+            split(threads, self.piece, w, g, state, &work);
         }
     }
 }
 
 // ANCHOR: split
-/// Cuts every array at the same indices into `threads` pieces and runs `work` on
-/// each piece, one in this thread and the others in scoped threads.
+/// Cuts every array at the same indices into pieces of `piece` elements, and runs
+/// `work` on every piece, on `threads` threads: this one and `threads − 1` scoped
+/// threads, each taking the next piece left until none is. This thread starts at
+/// once; the others join in as soon as they run, so no thread waits idle for
+/// another to start.
 fn split<const S: usize>(
     threads: usize,
-    mut w: &mut [f64],
-    mut g: &[f64],
-    mut state: [&mut [f64]; S],
+    piece: usize,
+    w: &mut [f64],
+    g: &[f64],
+    state: [&mut [f64]; S],
     work: &(impl Fn(&mut [f64], &[f64], [&mut [f64]; S]) + Sync),
 ) {
-    let piece = w.len().div_ceil(threads).next_multiple_of(PIECE_ALIGN);
-    std::thread::scope(|scope| {
-        while w.len() > piece {
-            let (w_head, w_rest) = std::mem::take(&mut w).split_at_mut(piece);
-            let (g_head, g_rest) = g.split_at(piece);
-            let s_head: [&mut [f64]; S] = std::array::from_fn(|k| {
-                let (head, rest) = std::mem::take(&mut state[k]).split_at_mut(piece);
-                state[k] = rest;
-                head
-            });
-            scope.spawn(move || work(w_head, g_head, s_head));
-            (w, g) = (w_rest, g_rest);
+    let mut pieces = Vec::with_capacity(w.len().div_ceil(piece));
+    let mut state = state.map(|s| s.chunks_mut(piece));
+    for (w, g) in w.chunks_mut(piece).zip(g.chunks(piece)) {
+        let s: [&mut [f64]; S] = std::array::from_fn(|k| state[k].next().unwrap_or_default());
+        pieces.push((w, g, s));
+    }
+    let queue = Mutex::new(pieces.into_iter());
+    let next = || queue.lock().unwrap_or_else(PoisonError::into_inner).next();
+    let run = || {
+        while let Some((w, g, s)) = next() {
+            work(w, g, s);
         }
-        work(w, g, state);
+    };
+    std::thread::scope(|scope| {
+        for _ in 1..threads {
+            scope.spawn(run);
+        }
+        run();
     });
 }
 // ANCHOR_END: split

@@ -56,14 +56,14 @@ state! {
 }
 
 /// Every plan a step can take here: each instruction set of this CPU, on one
-/// thread, and on up to three threads that are each given as little as
-/// `min_per_thread` elements.
+/// thread, and on up to three threads that take pieces of `min_per_thread`
+/// elements, each thread given as few as that.
 fn plans(min_per_thread: usize) -> Vec<Plan> {
     let mut plans = Vec::new();
     for isa in Isa::available() {
         let plan = Plan::default().with_isa(isa).expect("an available instruction set");
         plans.push(plan.single_threaded());
-        plans.push(plan.with_threads(3, min_per_thread));
+        plans.push(plan.with_threads(3, min_per_thread).with_pieces(min_per_thread));
     }
     plans
 }
