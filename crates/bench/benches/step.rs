@@ -8,6 +8,8 @@
 //! - `-- --threads` instead times the fast step on one thread against two, on a
 //!   finer grid of n, and prints where the second thread starts to pay
 //!   (`-- --threads --csv FILE` writes that table).
+//!   `-- --threads --pieces P` has the two threads take pieces of P elements from
+//!   a shared queue instead of one piece each.
 //! - `-- --quick` times fewer runs (a rough table in a few seconds).
 
 use std::fmt::Write as _;
@@ -230,7 +232,7 @@ fn write_csv(path: &str, header: &str, rows: &[Row]) -> std::io::Result<()> {
 
 /// The fast step on one thread and on two, on a finer grid of n: the size from
 /// which the second thread pays.
-fn threads_scan(csv: Option<&str>, budget: usize) -> std::io::Result<()> {
+fn threads_scan(csv: Option<&str>, budget: usize, pieces: Option<usize>) -> std::io::Result<()> {
     const SIZES: [usize; 12] = [
         10_000, 20_000, 30_000, 50_000, 70_000, 100_000, 150_000, 200_000, 300_000, 500_000,
         1_000_000, 3_000_000,
@@ -245,6 +247,7 @@ fn threads_scan(csv: Option<&str>, budget: usize) -> std::io::Result<()> {
             let mut arrays = Arrays::new(n);
             let one = Plan::default().single_threaded();
             let two = Plan::default().with_threads(2, 1);
+            let two = pieces.map_or(two, |p| two.with_pieces(p));
             let (mut fast_one, mut fast_two) = ((method.fast)(n, one), (method.fast)(n, two));
             let mut times = [Duration::MAX; 2];
             for _ in 0..3 {
@@ -282,7 +285,12 @@ fn main() -> std::io::Result<()> {
     let budget = if args.iter().any(|a| a == "--quick") { 7_000_000 } else { 70_000_000 };
     println!("fast path: {}, {} cores", Isa::best().name(), Plan::default().max_threads());
     if args.iter().any(|a| a == "--threads") {
-        return threads_scan(csv, budget);
+        let pieces = args
+            .iter()
+            .position(|a| a == "--pieces")
+            .and_then(|i| args.get(i + 1))
+            .and_then(|p| p.parse().ok());
+        return threads_scan(csv, budget, pieces);
     }
     let header = provenance("cargo bench -p bench --bench step -- --csv FILE");
     let mut rows = Vec::new();

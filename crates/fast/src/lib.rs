@@ -60,4 +60,4 @@ pub use optimizers::Fast;
 pub use optimizers::{
     FastAdagrad, FastAdam, FastGradientDescent, FastMomentum, FastRmsProp, FastRmsPropMomentum,
 };
-pub use plan::{MIN_PER_THREAD_DIVIDING, MIN_PER_THREAD_LIGHT, PIECE, Plan};
+pub use plan::{MIN_PER_THREAD_DIVIDING, MIN_PER_THREAD_LIGHT, Plan};

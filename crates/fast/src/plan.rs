@@ -10,12 +10,9 @@ use std::sync::{Mutex, OnceLock, PoisonError};
 use crate::dispatch::{Isa, kernel};
 use crate::rules::Rule;
 
-/// The elements of a piece of work that a thread takes at a time, by default:
-/// 64 KiB of each array, large enough that taking a piece costs nothing beside
-/// its work, small enough that the threads finish together. A multiple of 8
-/// elements (a 64-byte cache line), so that no two threads write into one line
-/// of an array whose start is so aligned.
-pub const PIECE: usize = 8_192;
+/// Pieces start at a multiple of this many elements (64 bytes, a cache line), so
+/// that no two threads write into one line of an array whose start is so aligned.
+const PIECE_ALIGN: usize = 8;
 
 /// The execution plan of a fast optimizer: its instruction set and its threads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,7 +21,8 @@ pub struct Plan {
     max_threads: usize,
     /// `None`: each optimizer's own measured threshold.
     min_per_thread: Option<usize>,
-    piece: usize,
+    /// `None`: one piece per thread.
+    piece: Option<usize>,
 }
 
 impl Default for Plan {
@@ -34,7 +32,7 @@ impl Default for Plan {
     /// [`MIN_PER_THREAD_LIGHT`] elements of one that does not (gradient descent,
     /// momentum).
     fn default() -> Self {
-        Self { isa: Isa::best(), max_threads: cores(), min_per_thread: None, piece: PIECE }
+        Self { isa: Isa::best(), max_threads: cores(), min_per_thread: None, piece: None }
     }
 }
 
@@ -76,10 +74,11 @@ impl Plan {
         }
     }
 
-    /// This plan with threads taking `piece` elements at a time (at least 1);
-    /// [`PIECE`] by default. Small pieces are for tests, which must meet every cut.
+    /// This plan with threads taking `piece` elements at a time (at least 1),
+    /// rather than one piece each (the default). Small pieces are for tests,
+    /// which must meet every cut.
     pub fn with_pieces(self, piece: usize) -> Self {
-        Self { piece: piece.max(1), ..self }
+        Self { piece: Some(piece.max(1)), ..self }
     }
 
     /// One thread, whatever the size.
@@ -125,7 +124,10 @@ impl Plan {
             let work = |w: &mut [f64], g: &[f64], state: [&mut [f64]; S]| {
                 kernel(self.isa, rule, w, g, state);
             };
-            split(threads, self.piece, w, g, state, &work);
+            let piece = self
+                .piece
+                .unwrap_or_else(|| w.len().div_ceil(threads).next_multiple_of(PIECE_ALIGN));
+            split(threads, piece, w, g, state, &work);
         }
     }
 }
@@ -133,9 +135,9 @@ impl Plan {
 // ANCHOR: split
 /// Cuts every array at the same indices into pieces of `piece` elements, and runs
 /// `work` on every piece, on `threads` threads: this one and `threads − 1` scoped
-/// threads, each taking the next piece left until none is. This thread starts at
-/// once; the others join in as soon as they run, so no thread waits idle for
-/// another to start.
+/// threads, each taking the next piece left until none is. With one piece per
+/// thread, this thread takes the first piece at once and each other thread, once
+/// it runs, the next; a thread that starts late may find its piece taken.
 fn split<const S: usize>(
     threads: usize,
     piece: usize,
