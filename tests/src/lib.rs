@@ -328,3 +328,149 @@ pub fn central_differences(objective: &(impl Objective + ?Sized), w: &[f64], h: 
 /// Both live in the `sweep` crate, which judges every run of the book's sweeps by
 /// the same rules.
 pub use sweep::{Budget, Outcome};
+
+/// The libraries' own runs, and the course's preset for each library call.
+pub mod references {
+    use adagrad::{AdagradConfig, EpsilonPlacement};
+    use gd::{Decoupled, L2, Optimizer, Schedule, Scheduled};
+    use momentum::{AdamConfig, MomentumConfig, RmsPropMomentumConfig, adamw};
+    use rmsprop::{CenteredRmsPropConfig, RmsPropConfig};
+
+    include!("../references/libraries.rs");
+
+    /// Every reference run: (library call, problem, the iterates after steps 1, 2, …),
+    /// written by `tests/references/generate.py` from the libraries themselves.
+    pub const RUNS: &[(&str, &str, &[[f64; 2]])] = LIBRARY_RUNS;
+
+    /// The course's construction of the library call `name` on `problem`.
+    pub fn library_preset(name: &str, problem: &str) -> Option<Box<dyn Optimizer>> {
+        let lr = if problem == "ellipse" { 0.1 } else { 0.001 };
+        let build = |config: RmsPropConfig| config.build(2).ok();
+        let optimizer: Box<dyn Optimizer> = match name {
+            "optax-adagrad" => Box::new(AdagradConfig::optax(lr * 4.0).build(2).ok()?),
+            "keras-adagrad" => Box::new(AdagradConfig::keras(lr * 4.0).build(2).ok()?),
+            "torch-adagrad" => Box::new(AdagradConfig::pytorch(lr * 4.0).build(2).ok()?),
+            "torch-adagrad-lr-decay" => Box::new(
+                Scheduled::new(
+                    AdagradConfig::pytorch(lr * 4.0).build(2).ok()?,
+                    Schedule::InverseTime { decay: 0.1 },
+                )
+                .ok()?,
+            ),
+            "torch-adagrad-weight-decay" => {
+                Box::new(L2::new(AdagradConfig::pytorch(lr * 4.0).build(2).ok()?, 0.1, 2).ok()?)
+            }
+            "optax-rmsprop" => Box::new(build(RmsPropConfig::optax(lr))?),
+            "keras-rmsprop" => Box::new(build(RmsPropConfig::keras(lr))?),
+            "torch-rmsprop" => Box::new(build(RmsPropConfig::pytorch(lr))?),
+            "torch-rmsprop-weight-decay" => {
+                Box::new(L2::new(build(RmsPropConfig::pytorch(lr))?, 0.1, 2).ok()?)
+            }
+            "keras-rmsprop-weight-decay" => {
+                Box::new(Decoupled::new(build(RmsPropConfig::keras(lr))?, 0.1).ok()?)
+            }
+            "optax-rmsprop-momentum" => {
+                Box::new(RmsPropMomentumConfig::optax(lr / 10.0, 0.9).build(2).ok()?)
+            }
+            "keras-rmsprop-momentum" => {
+                Box::new(RmsPropMomentumConfig::keras(lr / 10.0, 0.9).build(2).ok()?)
+            }
+            "torch-rmsprop-momentum" => {
+                Box::new(RmsPropMomentumConfig::pytorch(lr / 10.0, 0.9).build(2).ok()?)
+            }
+            "optax-rmsprop-centered" => {
+                Box::new(CenteredRmsPropConfig::optax(lr, 0.0).build(2).ok()?)
+            }
+            "keras-rmsprop-centered" => {
+                Box::new(CenteredRmsPropConfig::keras(lr, 0.0).build(2).ok()?)
+            }
+            "torch-rmsprop-centered" => {
+                Box::new(CenteredRmsPropConfig::pytorch(lr, 0.0).build(2).ok()?)
+            }
+            "optax-rmsprop-centered-momentum" => {
+                Box::new(CenteredRmsPropConfig::optax(lr / 10.0, 0.9).build(2).ok()?)
+            }
+            "keras-rmsprop-centered-momentum" => {
+                Box::new(CenteredRmsPropConfig::keras(lr / 10.0, 0.9).build(2).ok()?)
+            }
+            "torch-rmsprop-centered-momentum" => {
+                Box::new(CenteredRmsPropConfig::pytorch(lr / 10.0, 0.9).build(2).ok()?)
+            }
+            "optax-rmsprop-centered-momentum-eps-outside" => Box::new(
+                CenteredRmsPropConfig::optax(lr / 10.0, 0.9)
+                    .rmsprop(
+                        RmsPropConfig::optax(lr / 10.0)
+                            .epsilon_placement(EpsilonPlacement::OutsideRoot),
+                    )
+                    .build(2)
+                    .ok()?,
+            ),
+            "optax-sgd-momentum" => Box::new(MomentumConfig::optax(lr / 2.0, 0.9).build(2).ok()?),
+            "keras-sgd-momentum" => Box::new(MomentumConfig::keras(lr / 2.0, 0.9).build(2).ok()?),
+            "torch-sgd-momentum" => Box::new(MomentumConfig::pytorch(lr / 2.0, 0.9).build(2).ok()?),
+            "optax-sgd-nesterov" => {
+                Box::new(MomentumConfig::optax(lr / 2.0, 0.9).nesterov(true).build(2).ok()?)
+            }
+            "keras-sgd-nesterov" => {
+                Box::new(MomentumConfig::keras(lr / 2.0, 0.9).nesterov(true).build(2).ok()?)
+            }
+            "torch-sgd-nesterov" => {
+                Box::new(MomentumConfig::pytorch(lr / 2.0, 0.9).nesterov(true).build(2).ok()?)
+            }
+            "torch-sgd-momentum-weight-decay" => Box::new(
+                L2::new(MomentumConfig::pytorch(lr / 2.0, 0.9).build(2).ok()?, 0.1, 2).ok()?,
+            ),
+            "optax-adam" => Box::new(AdamConfig::optax(lr).build(2).ok()?),
+            "torch-adam" => Box::new(AdamConfig::pytorch(lr).build(2).ok()?),
+            "optax-amsgrad" => Box::new(AdamConfig::optax_amsgrad(lr).build(2).ok()?),
+            "torch-adam-amsgrad" => Box::new(AdamConfig::pytorch_amsgrad(lr).build(2).ok()?),
+            "torch-adam-weight-decay" => {
+                Box::new(L2::new(AdamConfig::pytorch(lr).build(2).ok()?, 0.1, 2).ok()?)
+            }
+            "optax-adamw" => Box::new(adamw(AdamConfig::optax(lr), 0.1, 2).ok()?),
+            "torch-adamw" => Box::new(adamw(AdamConfig::pytorch(lr), 0.1, 2).ok()?),
+            "torch-adamw-amsgrad" => Box::new(adamw(AdamConfig::pytorch_amsgrad(lr), 0.1, 2).ok()?),
+            "optax-adam-cosine" => Box::new(
+                Scheduled::new(
+                    AdamConfig::optax(lr).build(2).ok()?,
+                    Schedule::Cosine { steps: 40, floor: 0.1 },
+                )
+                .ok()?,
+            ),
+            "torch-adam-cosine" => Box::new(
+                Scheduled::new(
+                    AdamConfig::pytorch(lr).build(2).ok()?,
+                    Schedule::Cosine { steps: 60, floor: 0.1 },
+                )
+                .ok()?,
+            ),
+            "optax-adam-step-decay" | "torch-adam-step-lr" => Box::new(
+                Scheduled::new(
+                    AdamConfig::optax(lr).build(2).ok()?,
+                    Schedule::StepDecay { every: 10, factor: 0.5 },
+                )
+                .ok()?,
+            ),
+            "optax-adam-warmup-cosine" => Box::new(
+                Scheduled::new(
+                    AdamConfig::optax(lr).build(2).ok()?,
+                    Schedule::Warmup {
+                        steps: 10,
+                        start: 0.1,
+                        then: Box::new(Schedule::Cosine { steps: 40, floor: 0.1 }),
+                    },
+                )
+                .ok()?,
+            ),
+            "torch-adam-linear-warmup" => Box::new(
+                Scheduled::new(
+                    AdamConfig::pytorch(lr).build(2).ok()?,
+                    Schedule::Warmup { steps: 10, start: 0.1, then: Box::new(Schedule::Constant) },
+                )
+                .ok()?,
+            ),
+            _ => return None,
+        };
+        Some(optimizer)
+    }
+}

@@ -7,17 +7,16 @@
 //! PyTorch), recorded in float64 by `tests/references/generate.py` in
 //! `tests/references/libraries.rs`: never Python at test time.
 
-use adagrad::{AdagradConfig, EpsilonPlacement};
+use adagrad::AdagradConfig;
+use descent_tests::references::{RUNS as LIBRARY_RUNS, library_preset};
 use descent_tests::{UNIT_ROUNDOFF, bits, log_uniform, signed};
 use gd::{
     Decoupled, GradientDescent, L2, LearningRate, Optimizer, Schedule, Scheduled, Stop, minimize,
 };
-use momentum::{AdamConfig, AmsGrad, MomentumConfig, RmsPropMomentumConfig, adamw};
+use momentum::{AdamConfig, AmsGrad, MomentumConfig, RmsPropMomentumConfig};
 use objectives::{DiagonalQuadratic, Objective, Rosenbrock};
 use proptest::prelude::*;
 use rmsprop::{CenteredRmsPropConfig, RmsPropConfig};
-
-include!("../references/libraries.rs");
 
 /// The strategies draw settings the constructors accept.
 const IN_RANGE: &str = "settings drawn in range";
@@ -322,7 +321,7 @@ fn schedule() -> impl Strategy<Value = Schedule> {
         Just(Schedule::Constant),
         (0.0..10.0f64).prop_map(|decay| Schedule::InverseTime { decay }),
         Just(Schedule::InverseSqrt),
-        (1usize..=50, 0.01..=1.0f64)
+        (1usize..=50, 0.5..=1.0f64)
             .prop_map(|(every, factor)| Schedule::StepDecay { every, factor }),
         (1usize..=200, 0.0..=1.0f64).prop_map(|(steps, floor)| Schedule::Cosine { steps, floor }),
     ];
@@ -412,134 +411,6 @@ proptest! {
 // Parity with the libraries
 // ---------------------------------------------------------------------------
 
-/// The course's construction of the library call `name` on `problem`.
-fn course_optimizer(name: &str, problem: &str) -> Option<Box<dyn Optimizer>> {
-    let lr = if problem == "ellipse" { 0.1 } else { 0.001 };
-    let build = |config: RmsPropConfig| config.build(2).ok();
-    let optimizer: Box<dyn Optimizer> = match name {
-        "optax-adagrad" => Box::new(AdagradConfig::optax(lr * 4.0).build(2).ok()?),
-        "keras-adagrad" => Box::new(AdagradConfig::keras(lr * 4.0).build(2).ok()?),
-        "torch-adagrad" => Box::new(AdagradConfig::pytorch(lr * 4.0).build(2).ok()?),
-        "torch-adagrad-lr-decay" => Box::new(
-            Scheduled::new(
-                AdagradConfig::pytorch(lr * 4.0).build(2).ok()?,
-                Schedule::InverseTime { decay: 0.1 },
-            )
-            .ok()?,
-        ),
-        "torch-adagrad-weight-decay" => {
-            Box::new(L2::new(AdagradConfig::pytorch(lr * 4.0).build(2).ok()?, 0.1, 2).ok()?)
-        }
-        "optax-rmsprop" => Box::new(build(RmsPropConfig::optax(lr))?),
-        "keras-rmsprop" => Box::new(build(RmsPropConfig::keras(lr))?),
-        "torch-rmsprop" => Box::new(build(RmsPropConfig::pytorch(lr))?),
-        "torch-rmsprop-weight-decay" => {
-            Box::new(L2::new(build(RmsPropConfig::pytorch(lr))?, 0.1, 2).ok()?)
-        }
-        "keras-rmsprop-weight-decay" => {
-            Box::new(Decoupled::new(build(RmsPropConfig::keras(lr))?, 0.1).ok()?)
-        }
-        "optax-rmsprop-momentum" => {
-            Box::new(RmsPropMomentumConfig::optax(lr / 10.0, 0.9).build(2).ok()?)
-        }
-        "keras-rmsprop-momentum" => {
-            Box::new(RmsPropMomentumConfig::keras(lr / 10.0, 0.9).build(2).ok()?)
-        }
-        "torch-rmsprop-momentum" => {
-            Box::new(RmsPropMomentumConfig::pytorch(lr / 10.0, 0.9).build(2).ok()?)
-        }
-        "optax-rmsprop-centered" => Box::new(CenteredRmsPropConfig::optax(lr, 0.0).build(2).ok()?),
-        "keras-rmsprop-centered" => Box::new(CenteredRmsPropConfig::keras(lr, 0.0).build(2).ok()?),
-        "torch-rmsprop-centered" => {
-            Box::new(CenteredRmsPropConfig::pytorch(lr, 0.0).build(2).ok()?)
-        }
-        "optax-rmsprop-centered-momentum" => {
-            Box::new(CenteredRmsPropConfig::optax(lr / 10.0, 0.9).build(2).ok()?)
-        }
-        "keras-rmsprop-centered-momentum" => {
-            Box::new(CenteredRmsPropConfig::keras(lr / 10.0, 0.9).build(2).ok()?)
-        }
-        "torch-rmsprop-centered-momentum" => {
-            Box::new(CenteredRmsPropConfig::pytorch(lr / 10.0, 0.9).build(2).ok()?)
-        }
-        "optax-rmsprop-centered-momentum-eps-outside" => Box::new(
-            CenteredRmsPropConfig::optax(lr / 10.0, 0.9)
-                .rmsprop(
-                    RmsPropConfig::optax(lr / 10.0)
-                        .epsilon_placement(EpsilonPlacement::OutsideRoot),
-                )
-                .build(2)
-                .ok()?,
-        ),
-        "optax-sgd-momentum" => Box::new(MomentumConfig::optax(lr / 2.0, 0.9).build(2).ok()?),
-        "keras-sgd-momentum" => Box::new(MomentumConfig::keras(lr / 2.0, 0.9).build(2).ok()?),
-        "torch-sgd-momentum" => Box::new(MomentumConfig::pytorch(lr / 2.0, 0.9).build(2).ok()?),
-        "optax-sgd-nesterov" => {
-            Box::new(MomentumConfig::optax(lr / 2.0, 0.9).nesterov(true).build(2).ok()?)
-        }
-        "keras-sgd-nesterov" => {
-            Box::new(MomentumConfig::keras(lr / 2.0, 0.9).nesterov(true).build(2).ok()?)
-        }
-        "torch-sgd-nesterov" => {
-            Box::new(MomentumConfig::pytorch(lr / 2.0, 0.9).nesterov(true).build(2).ok()?)
-        }
-        "torch-sgd-momentum-weight-decay" => {
-            Box::new(L2::new(MomentumConfig::pytorch(lr / 2.0, 0.9).build(2).ok()?, 0.1, 2).ok()?)
-        }
-        "optax-adam" => Box::new(AdamConfig::optax(lr).build(2).ok()?),
-        "torch-adam" => Box::new(AdamConfig::pytorch(lr).build(2).ok()?),
-        "optax-amsgrad" => Box::new(AdamConfig::optax_amsgrad(lr).build(2).ok()?),
-        "torch-adam-amsgrad" => Box::new(AdamConfig::pytorch_amsgrad(lr).build(2).ok()?),
-        "torch-adam-weight-decay" => {
-            Box::new(L2::new(AdamConfig::pytorch(lr).build(2).ok()?, 0.1, 2).ok()?)
-        }
-        "optax-adamw" => Box::new(adamw(AdamConfig::optax(lr), 0.1, 2).ok()?),
-        "torch-adamw" => Box::new(adamw(AdamConfig::pytorch(lr), 0.1, 2).ok()?),
-        "torch-adamw-amsgrad" => Box::new(adamw(AdamConfig::pytorch_amsgrad(lr), 0.1, 2).ok()?),
-        "optax-adam-cosine" => Box::new(
-            Scheduled::new(
-                AdamConfig::optax(lr).build(2).ok()?,
-                Schedule::Cosine { steps: 40, floor: 0.1 },
-            )
-            .ok()?,
-        ),
-        "torch-adam-cosine" => Box::new(
-            Scheduled::new(
-                AdamConfig::pytorch(lr).build(2).ok()?,
-                Schedule::Cosine { steps: 60, floor: 0.1 },
-            )
-            .ok()?,
-        ),
-        "optax-adam-step-decay" | "torch-adam-step-lr" => Box::new(
-            Scheduled::new(
-                AdamConfig::optax(lr).build(2).ok()?,
-                Schedule::StepDecay { every: 10, factor: 0.5 },
-            )
-            .ok()?,
-        ),
-        "optax-adam-warmup-cosine" => Box::new(
-            Scheduled::new(
-                AdamConfig::optax(lr).build(2).ok()?,
-                Schedule::Warmup {
-                    steps: 10,
-                    start: 0.1,
-                    then: Box::new(Schedule::Cosine { steps: 40, floor: 0.1 }),
-                },
-            )
-            .ok()?,
-        ),
-        "torch-adam-linear-warmup" => Box::new(
-            Scheduled::new(
-                AdamConfig::pytorch(lr).build(2).ok()?,
-                Schedule::Warmup { steps: 10, start: 0.1, then: Box::new(Schedule::Constant) },
-            )
-            .ok()?,
-        ),
-        _ => return None,
-    };
-    Some(optimizer)
-}
-
 /// The largest relative difference, over every step and weight, between the
 /// course's run of `name` on `problem` and the library's `iterates`.
 fn largest_difference(name: &str, problem: &str, iterates: &[[f64; 2]]) -> f64 {
@@ -548,7 +419,7 @@ fn largest_difference(name: &str, problem: &str, iterates: &[[f64; 2]]) -> f64 {
         _ => (Box::new(Rosenbrock::default()), [-1.5, 2.0]),
     };
     let mut optimizer =
-        course_optimizer(name, problem).unwrap_or_else(|| panic!("no course preset for {name}"));
+        library_preset(name, problem).unwrap_or_else(|| panic!("no course preset for {name}"));
     let stop = Stop::after(iterates.len()).or_when_gradient_below(0.0);
     let trace = minimize(objective.as_ref(), optimizer.as_mut(), &start, stop);
     assert_eq!(trace.steps(), iterates.len(), "{name} on {problem}: {:?}", trace.stop);
@@ -586,7 +457,7 @@ fn every_preset_reproduces_its_librarys_own_run() {
 #[test]
 fn every_library_call_the_chapter_names_has_a_reference_run() {
     for (name, problem, iterates) in LIBRARY_RUNS {
-        assert!(course_optimizer(name, problem).is_some(), "{name} has no course preset");
+        assert!(library_preset(name, problem).is_some(), "{name} has no course preset");
         assert_eq!(iterates.len(), 60, "{name} on {problem}");
     }
     let libraries: std::collections::BTreeSet<&str> =
