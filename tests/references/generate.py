@@ -63,37 +63,38 @@ def optax_runs():
 
     lr = {"ellipse": 0.1, "rosenbrock": 0.001}
     cases = {
-        "optax-adagrad": lambda p: lambda: optax.adagrad(lr[p] * 4),
-        "optax-rmsprop": lambda p: lambda: optax.rmsprop(lr[p]),
-        "optax-rmsprop-momentum": lambda p: lambda: optax.rmsprop(lr[p] / 10, momentum=0.9),
-        "optax-rmsprop-centered": lambda p: lambda: optax.rmsprop(lr[p], centered=True),
-        "optax-rmsprop-centered-momentum": lambda p: lambda: optax.rmsprop(
+        "optax-adagrad": ("optax.adagrad(4η)", lambda p: lambda: optax.adagrad(lr[p] * 4)),
+        "optax-rmsprop": ("optax.rmsprop(η)", lambda p: lambda: optax.rmsprop(lr[p])),
+        "optax-rmsprop-momentum": ("optax.rmsprop(η/10, momentum=0.9)", lambda p: lambda: optax.rmsprop(lr[p] / 10, momentum=0.9)),
+        "optax-rmsprop-centered": ("optax.rmsprop(η, centered=True)", lambda p: lambda: optax.rmsprop(lr[p], centered=True)),
+        "optax-rmsprop-centered-momentum": ("optax.rmsprop(η/10, centered=True, momentum=0.9)", lambda p: lambda: optax.rmsprop(
             lr[p] / 10, centered=True, momentum=0.9
-        ),
-        "optax-rmsprop-centered-momentum-eps-outside": lambda p: lambda: optax.rmsprop(
+        )),
+        "optax-rmsprop-centered-momentum-eps-outside": ("optax.rmsprop(η/10, centered=True, momentum=0.9, eps_in_sqrt=False)", lambda p: lambda: optax.rmsprop(
             lr[p] / 10, centered=True, momentum=0.9, eps_in_sqrt=False
-        ),
-        "optax-sgd-momentum": lambda p: lambda: optax.sgd(lr[p] / 2, momentum=0.9),
-        "optax-sgd-nesterov": lambda p: lambda: optax.sgd(lr[p] / 2, momentum=0.9, nesterov=True),
-        "optax-adam": lambda p: lambda: optax.adam(lr[p]),
-        "optax-amsgrad": lambda p: lambda: optax.amsgrad(lr[p]),
-        "optax-adamw": lambda p: lambda: optax.adamw(lr[p], weight_decay=0.1),
-        "optax-adam-cosine": lambda p: lambda: optax.adam(
+        )),
+        "optax-sgd-momentum": ("optax.sgd(η/2, momentum=0.9)", lambda p: lambda: optax.sgd(lr[p] / 2, momentum=0.9)),
+        "optax-sgd-nesterov": ("optax.sgd(η/2, momentum=0.9, nesterov=True)", lambda p: lambda: optax.sgd(lr[p] / 2, momentum=0.9, nesterov=True)),
+        "optax-adam": ("optax.adam(η)", lambda p: lambda: optax.adam(lr[p])),
+        "optax-amsgrad": ("optax.amsgrad(η)", lambda p: lambda: optax.amsgrad(lr[p])),
+        "optax-adamw": ("optax.adamw(η, weight_decay=0.1)", lambda p: lambda: optax.adamw(lr[p], weight_decay=0.1)),
+        "optax-adam-cosine": ("optax.adam(optax.cosine_decay_schedule(η, decay_steps=40, alpha=0.1))", lambda p: lambda: optax.adam(
             in_float64(optax.cosine_decay_schedule(lr[p], decay_steps=40, alpha=0.1))
-        ),
-        "optax-adam-step-decay": lambda p: lambda: optax.adam(
+        )),
+        "optax-adam-step-decay": ("optax.adam(optax.exponential_decay(η, transition_steps=10, decay_rate=0.5, staircase=True))", lambda p: lambda: optax.adam(
             in_float64(optax.exponential_decay(lr[p], transition_steps=10, decay_rate=0.5, staircase=True))
-        ),
-        "optax-adam-warmup-cosine": lambda p: lambda: optax.adam(
+        )),
+        "optax-adam-warmup-cosine": ("optax.adam(optax.warmup_cosine_decay_schedule(η/10, η, warmup_steps=10, decay_steps=50, end_value=η/10))", lambda p: lambda: optax.adam(
             in_float64(
                 optax.warmup_cosine_decay_schedule(
                     init_value=lr[p] / 10, peak_value=lr[p], warmup_steps=10, decay_steps=50, end_value=lr[p] / 10
                 )
             )
-        ),
+        )),
     }
     version = f"optax {optax.__version__} (jax {jax.__version__})"
-    return version, {(name, p): run(make(p), p) for name, make in cases.items() for p in START}
+    runs = {(name, p): run(make(p), p) for name, (_, make) in cases.items() for p in START}
+    return version, runs, {name: call for name, (call, _) in cases.items()}
 
 
 def keras_runs():
@@ -115,19 +116,20 @@ def keras_runs():
     lr = {"ellipse": 0.1, "rosenbrock": 0.001}
     o = keras.optimizers
     cases = {
-        "keras-adagrad": lambda p: lambda: o.Adagrad(learning_rate=lr[p] * 4),
-        "keras-rmsprop": lambda p: lambda: o.RMSprop(learning_rate=lr[p]),
-        "keras-rmsprop-momentum": lambda p: lambda: o.RMSprop(learning_rate=lr[p] / 10, momentum=0.9),
-        "keras-rmsprop-centered": lambda p: lambda: o.RMSprop(learning_rate=lr[p], centered=True),
-        "keras-rmsprop-centered-momentum": lambda p: lambda: o.RMSprop(
+        "keras-adagrad": ("keras.optimizers.Adagrad(4η)", lambda p: lambda: o.Adagrad(learning_rate=lr[p] * 4)),
+        "keras-rmsprop": ("keras.optimizers.RMSprop(η)", lambda p: lambda: o.RMSprop(learning_rate=lr[p])),
+        "keras-rmsprop-momentum": ("keras.optimizers.RMSprop(η/10, momentum=0.9)", lambda p: lambda: o.RMSprop(learning_rate=lr[p] / 10, momentum=0.9)),
+        "keras-rmsprop-centered": ("keras.optimizers.RMSprop(η, centered=True)", lambda p: lambda: o.RMSprop(learning_rate=lr[p], centered=True)),
+        "keras-rmsprop-centered-momentum": ("keras.optimizers.RMSprop(η/10, centered=True, momentum=0.9)", lambda p: lambda: o.RMSprop(
             learning_rate=lr[p] / 10, centered=True, momentum=0.9
-        ),
-        "keras-rmsprop-weight-decay": lambda p: lambda: o.RMSprop(learning_rate=lr[p], weight_decay=0.1),
-        "keras-sgd-momentum": lambda p: lambda: o.SGD(learning_rate=lr[p] / 2, momentum=0.9),
-        "keras-sgd-nesterov": lambda p: lambda: o.SGD(learning_rate=lr[p] / 2, momentum=0.9, nesterov=True),
+        )),
+        "keras-rmsprop-weight-decay": ("keras.optimizers.RMSprop(η, weight_decay=0.1)", lambda p: lambda: o.RMSprop(learning_rate=lr[p], weight_decay=0.1)),
+        "keras-sgd-momentum": ("keras.optimizers.SGD(η/2, momentum=0.9)", lambda p: lambda: o.SGD(learning_rate=lr[p] / 2, momentum=0.9)),
+        "keras-sgd-nesterov": ("keras.optimizers.SGD(η/2, momentum=0.9, nesterov=True)", lambda p: lambda: o.SGD(learning_rate=lr[p] / 2, momentum=0.9, nesterov=True)),
     }
     version = f"keras {keras.__version__} (backend {keras.backend.backend()})"
-    return version, {(name, p): run(make(p), p) for name, make in cases.items() for p in START}
+    runs = {(name, p): run(make(p), p) for name, (_, make) in cases.items() for p in START}
+    return version, runs, {name: call for name, (call, _) in cases.items()}
 
 
 def torch_runs():
@@ -149,62 +151,63 @@ def torch_runs():
     lr = {"ellipse": 0.1, "rosenbrock": 0.001}
     t = torch.optim
     cases = {
-        "torch-adagrad": (lambda p: lambda ps: t.Adagrad(ps, lr=lr[p] * 4), None),
-        "torch-adagrad-lr-decay": (lambda p: lambda ps: t.Adagrad(ps, lr=lr[p] * 4, lr_decay=0.1), None),
-        "torch-adagrad-weight-decay": (lambda p: lambda ps: t.Adagrad(ps, lr=lr[p] * 4, weight_decay=0.1), None),
-        "torch-rmsprop": (lambda p: lambda ps: t.RMSprop(ps, lr=lr[p]), None),
-        "torch-rmsprop-momentum": (lambda p: lambda ps: t.RMSprop(ps, lr=lr[p] / 10, momentum=0.9), None),
-        "torch-rmsprop-centered": (lambda p: lambda ps: t.RMSprop(ps, lr=lr[p], centered=True), None),
-        "torch-rmsprop-centered-momentum": (
+        "torch-adagrad": ("torch.optim.Adagrad(p, 4η)", lambda p: lambda ps: t.Adagrad(ps, lr=lr[p] * 4), None),
+        "torch-adagrad-lr-decay": ("torch.optim.Adagrad(p, 4η, lr_decay=0.1)", lambda p: lambda ps: t.Adagrad(ps, lr=lr[p] * 4, lr_decay=0.1), None),
+        "torch-adagrad-weight-decay": ("torch.optim.Adagrad(p, 4η, weight_decay=0.1)", lambda p: lambda ps: t.Adagrad(ps, lr=lr[p] * 4, weight_decay=0.1), None),
+        "torch-rmsprop": ("torch.optim.RMSprop(p, η)", lambda p: lambda ps: t.RMSprop(ps, lr=lr[p]), None),
+        "torch-rmsprop-momentum": ("torch.optim.RMSprop(p, η/10, momentum=0.9)", lambda p: lambda ps: t.RMSprop(ps, lr=lr[p] / 10, momentum=0.9), None),
+        "torch-rmsprop-centered": ("torch.optim.RMSprop(p, η, centered=True)", lambda p: lambda ps: t.RMSprop(ps, lr=lr[p], centered=True), None),
+        "torch-rmsprop-centered-momentum": ("torch.optim.RMSprop(p, η/10, centered=True, momentum=0.9)", 
             lambda p: lambda ps: t.RMSprop(ps, lr=lr[p] / 10, centered=True, momentum=0.9),
             None,
         ),
-        "torch-rmsprop-weight-decay": (lambda p: lambda ps: t.RMSprop(ps, lr=lr[p], weight_decay=0.1), None),
-        "torch-sgd-momentum": (lambda p: lambda ps: t.SGD(ps, lr=lr[p] / 2, momentum=0.9), None),
-        "torch-sgd-nesterov": (lambda p: lambda ps: t.SGD(ps, lr=lr[p] / 2, momentum=0.9, nesterov=True), None),
-        "torch-sgd-momentum-weight-decay": (
+        "torch-rmsprop-weight-decay": ("torch.optim.RMSprop(p, η, weight_decay=0.1)", lambda p: lambda ps: t.RMSprop(ps, lr=lr[p], weight_decay=0.1), None),
+        "torch-sgd-momentum": ("torch.optim.SGD(p, η/2, momentum=0.9)", lambda p: lambda ps: t.SGD(ps, lr=lr[p] / 2, momentum=0.9), None),
+        "torch-sgd-nesterov": ("torch.optim.SGD(p, η/2, momentum=0.9, nesterov=True)", lambda p: lambda ps: t.SGD(ps, lr=lr[p] / 2, momentum=0.9, nesterov=True), None),
+        "torch-sgd-momentum-weight-decay": ("torch.optim.SGD(p, η/2, momentum=0.9, weight_decay=0.1)", 
             lambda p: lambda ps: t.SGD(ps, lr=lr[p] / 2, momentum=0.9, weight_decay=0.1),
             None,
         ),
-        "torch-adam": (lambda p: lambda ps: t.Adam(ps, lr=lr[p]), None),
-        "torch-adam-amsgrad": (lambda p: lambda ps: t.Adam(ps, lr=lr[p], amsgrad=True), None),
-        "torch-adam-weight-decay": (lambda p: lambda ps: t.Adam(ps, lr=lr[p], weight_decay=0.1), None),
-        "torch-adamw": (lambda p: lambda ps: t.AdamW(ps, lr=lr[p], weight_decay=0.1), None),
-        "torch-adamw-amsgrad": (lambda p: lambda ps: t.AdamW(ps, lr=lr[p], weight_decay=0.1, amsgrad=True), None),
-        "torch-adam-step-lr": (
+        "torch-adam": ("torch.optim.Adam(p, η)", lambda p: lambda ps: t.Adam(ps, lr=lr[p]), None),
+        "torch-adam-amsgrad": ("torch.optim.Adam(p, η, amsgrad=True)", lambda p: lambda ps: t.Adam(ps, lr=lr[p], amsgrad=True), None),
+        "torch-adam-weight-decay": ("torch.optim.Adam(p, η, weight_decay=0.1)", lambda p: lambda ps: t.Adam(ps, lr=lr[p], weight_decay=0.1), None),
+        "torch-adamw": ("torch.optim.AdamW(p, η, weight_decay=0.1)", lambda p: lambda ps: t.AdamW(ps, lr=lr[p], weight_decay=0.1), None),
+        "torch-adamw-amsgrad": ("torch.optim.AdamW(p, η, weight_decay=0.1, amsgrad=True)", lambda p: lambda ps: t.AdamW(ps, lr=lr[p], weight_decay=0.1, amsgrad=True), None),
+        "torch-adam-step-lr": ("torch.optim.Adam(p, η) + lr_scheduler.StepLR(step_size=10, gamma=0.5)", 
             lambda p: lambda ps: t.Adam(ps, lr=lr[p]),
             lambda o: t.lr_scheduler.StepLR(o, step_size=10, gamma=0.5),
         ),
-        "torch-adam-cosine": (
+        "torch-adam-cosine": ("torch.optim.Adam(p, η) + lr_scheduler.CosineAnnealingLR(T_max=60, eta_min=η/10)", 
             lambda p: lambda ps: t.Adam(ps, lr=lr[p]),
             "cosine",
         ),
-        "torch-adam-linear-warmup": (
+        "torch-adam-linear-warmup": ("torch.optim.Adam(p, η) + lr_scheduler.LinearLR(start_factor=0.1, total_iters=10)", 
             lambda p: lambda ps: t.Adam(ps, lr=lr[p]),
             lambda o: t.lr_scheduler.LinearLR(o, start_factor=0.1, total_iters=10),
         ),
     }
     runs = {}
-    for name, (make, sched) in cases.items():
+    for name, (_, make, sched) in cases.items():
         for p in START:
             if sched == "cosine":
                 s = lambda o, p=p: t.lr_scheduler.CosineAnnealingLR(o, T_max=STEPS, eta_min=lr[p] / 10)
             else:
                 s = sched
             runs[(name, p)] = run(make(p), p, s)
-    return f"torch {torch.__version__}", runs
+    return f"torch {torch.__version__}", runs, {name: call for name, (call, _, _) in cases.items()}
 
 
 def main():
-    versions, runs = [], {}
+    versions, runs, calls = [], {}, {}
     for source in (optax_runs, keras_runs, torch_runs):
         try:
-            version, found = source()
+            version, found, called = source()
         except Exception as error:  # an import that fails: say so and go on
             print(f"skipped {source.__name__}: {error!r}", file=sys.stderr)
             continue
         versions.append(version)
         runs.update(found)
+        calls.update(called)
     here = os.path.dirname(os.path.abspath(__file__))
     with open(os.path.join(here, "libraries.rs"), "w") as out:
         out.write("// Written by tests/references/generate.py: do not edit.\n")
@@ -216,6 +219,11 @@ def main():
             for w in iterates:
                 out.write(f"        [{w[0]!r}, {w[1]!r}],\n")
             out.write("    ]),\n")
+        out.write("];\n")
+        out.write("/// Every library call, as Python (η is the base rate: 0.1 on the ellipse, 0.001 on Rosenbrock).\n")
+        out.write("const LIBRARY_CALLS: &[(&str, &str)] = &[\n")
+        for name, call in sorted(calls.items()):
+            out.write(f'    ("{name}", "{call}"),\n')
         out.write("];\n")
     print(f"wrote {len(runs)} runs from {'; '.join(versions)}")
 

@@ -329,11 +329,13 @@ pub fn central_differences(objective: &(impl Objective + ?Sized), w: &[f64], h: 
 /// the same rules.
 pub use sweep::{Budget, Outcome};
 
-/// The libraries' own runs, and the course's preset for each library call.
+/// The libraries' own runs, and the course's construction that reproduces each
+/// library call: the parity test and the book's parity table both read these.
 pub mod references {
     use adagrad::{AdagradConfig, EpsilonPlacement};
-    use gd::{Decoupled, L2, Optimizer, Schedule, Scheduled};
+    use gd::{Decoupled, HyperParameterError, L2, Optimizer, Schedule, Scheduled, Stop, minimize};
     use momentum::{AdamConfig, MomentumConfig, RmsPropMomentumConfig, adamw};
+    use objectives::{DiagonalQuadratic, Objective, Rosenbrock};
     use rmsprop::{CenteredRmsPropConfig, RmsPropConfig};
 
     include!("../references/libraries.rs");
@@ -342,135 +344,156 @@ pub mod references {
     /// written by `tests/references/generate.py` from the libraries themselves.
     pub const RUNS: &[(&str, &str, &[[f64; 2]])] = LIBRARY_RUNS;
 
-    /// The course's construction of the library call `name` on `problem`.
-    pub fn library_preset(name: &str, problem: &str) -> Option<Box<dyn Optimizer>> {
-        let lr = if problem == "ellipse" { 0.1 } else { 0.001 };
-        let build = |config: RmsPropConfig| config.build(2).ok();
-        let optimizer: Box<dyn Optimizer> = match name {
-            "optax-adagrad" => Box::new(AdagradConfig::optax(lr * 4.0).build(2).ok()?),
-            "keras-adagrad" => Box::new(AdagradConfig::keras(lr * 4.0).build(2).ok()?),
-            "torch-adagrad" => Box::new(AdagradConfig::pytorch(lr * 4.0).build(2).ok()?),
-            "torch-adagrad-lr-decay" => Box::new(
-                Scheduled::new(
-                    AdagradConfig::pytorch(lr * 4.0).build(2).ok()?,
-                    Schedule::InverseTime { decay: 0.1 },
-                )
-                .ok()?,
-            ),
-            "torch-adagrad-weight-decay" => {
-                Box::new(L2::new(AdagradConfig::pytorch(lr * 4.0).build(2).ok()?, 0.1, 2).ok()?)
-            }
-            "optax-rmsprop" => Box::new(build(RmsPropConfig::optax(lr))?),
-            "keras-rmsprop" => Box::new(build(RmsPropConfig::keras(lr))?),
-            "torch-rmsprop" => Box::new(build(RmsPropConfig::pytorch(lr))?),
-            "torch-rmsprop-weight-decay" => {
-                Box::new(L2::new(build(RmsPropConfig::pytorch(lr))?, 0.1, 2).ok()?)
-            }
-            "keras-rmsprop-weight-decay" => {
-                Box::new(Decoupled::new(build(RmsPropConfig::keras(lr))?, 0.1).ok()?)
-            }
-            "optax-rmsprop-momentum" => {
-                Box::new(RmsPropMomentumConfig::optax(lr / 10.0, 0.9).build(2).ok()?)
-            }
-            "keras-rmsprop-momentum" => {
-                Box::new(RmsPropMomentumConfig::keras(lr / 10.0, 0.9).build(2).ok()?)
-            }
-            "torch-rmsprop-momentum" => {
-                Box::new(RmsPropMomentumConfig::pytorch(lr / 10.0, 0.9).build(2).ok()?)
-            }
-            "optax-rmsprop-centered" => {
-                Box::new(CenteredRmsPropConfig::optax(lr, 0.0).build(2).ok()?)
-            }
-            "keras-rmsprop-centered" => {
-                Box::new(CenteredRmsPropConfig::keras(lr, 0.0).build(2).ok()?)
-            }
-            "torch-rmsprop-centered" => {
-                Box::new(CenteredRmsPropConfig::pytorch(lr, 0.0).build(2).ok()?)
-            }
-            "optax-rmsprop-centered-momentum" => {
-                Box::new(CenteredRmsPropConfig::optax(lr / 10.0, 0.9).build(2).ok()?)
-            }
-            "keras-rmsprop-centered-momentum" => {
-                Box::new(CenteredRmsPropConfig::keras(lr / 10.0, 0.9).build(2).ok()?)
-            }
-            "torch-rmsprop-centered-momentum" => {
-                Box::new(CenteredRmsPropConfig::pytorch(lr / 10.0, 0.9).build(2).ok()?)
-            }
-            "optax-rmsprop-centered-momentum-eps-outside" => Box::new(
-                CenteredRmsPropConfig::optax(lr / 10.0, 0.9)
-                    .rmsprop(
-                        RmsPropConfig::optax(lr / 10.0)
-                            .epsilon_placement(EpsilonPlacement::OutsideRoot),
-                    )
-                    .build(2)
-                    .ok()?,
-            ),
-            "optax-sgd-momentum" => Box::new(MomentumConfig::optax(lr / 2.0, 0.9).build(2).ok()?),
-            "keras-sgd-momentum" => Box::new(MomentumConfig::keras(lr / 2.0, 0.9).build(2).ok()?),
-            "torch-sgd-momentum" => Box::new(MomentumConfig::pytorch(lr / 2.0, 0.9).build(2).ok()?),
-            "optax-sgd-nesterov" => {
-                Box::new(MomentumConfig::optax(lr / 2.0, 0.9).nesterov(true).build(2).ok()?)
-            }
-            "keras-sgd-nesterov" => {
-                Box::new(MomentumConfig::keras(lr / 2.0, 0.9).nesterov(true).build(2).ok()?)
-            }
-            "torch-sgd-nesterov" => {
-                Box::new(MomentumConfig::pytorch(lr / 2.0, 0.9).nesterov(true).build(2).ok()?)
-            }
-            "torch-sgd-momentum-weight-decay" => Box::new(
-                L2::new(MomentumConfig::pytorch(lr / 2.0, 0.9).build(2).ok()?, 0.1, 2).ok()?,
-            ),
-            "optax-adam" => Box::new(AdamConfig::optax(lr).build(2).ok()?),
-            "torch-adam" => Box::new(AdamConfig::pytorch(lr).build(2).ok()?),
-            "optax-amsgrad" => Box::new(AdamConfig::optax_amsgrad(lr).build(2).ok()?),
-            "torch-adam-amsgrad" => Box::new(AdamConfig::pytorch_amsgrad(lr).build(2).ok()?),
-            "torch-adam-weight-decay" => {
-                Box::new(L2::new(AdamConfig::pytorch(lr).build(2).ok()?, 0.1, 2).ok()?)
-            }
-            "optax-adamw" => Box::new(adamw(AdamConfig::optax(lr), 0.1, 2).ok()?),
-            "torch-adamw" => Box::new(adamw(AdamConfig::pytorch(lr), 0.1, 2).ok()?),
-            "torch-adamw-amsgrad" => Box::new(adamw(AdamConfig::pytorch_amsgrad(lr), 0.1, 2).ok()?),
-            "optax-adam-cosine" => Box::new(
-                Scheduled::new(
-                    AdamConfig::optax(lr).build(2).ok()?,
-                    Schedule::Cosine { steps: 40, floor: 0.1 },
-                )
-                .ok()?,
-            ),
-            "torch-adam-cosine" => Box::new(
-                Scheduled::new(
-                    AdamConfig::pytorch(lr).build(2).ok()?,
-                    Schedule::Cosine { steps: 60, floor: 0.1 },
-                )
-                .ok()?,
-            ),
-            "optax-adam-step-decay" | "torch-adam-step-lr" => Box::new(
-                Scheduled::new(
-                    AdamConfig::optax(lr).build(2).ok()?,
-                    Schedule::StepDecay { every: 10, factor: 0.5 },
-                )
-                .ok()?,
-            ),
-            "optax-adam-warmup-cosine" => Box::new(
-                Scheduled::new(
-                    AdamConfig::optax(lr).build(2).ok()?,
-                    Schedule::Warmup {
-                        steps: 10,
-                        start: 0.1,
-                        then: Box::new(Schedule::Cosine { steps: 40, floor: 0.1 }),
-                    },
-                )
-                .ok()?,
-            ),
-            "torch-adam-linear-warmup" => Box::new(
-                Scheduled::new(
-                    AdamConfig::pytorch(lr).build(2).ok()?,
-                    Schedule::Warmup { steps: 10, start: 0.1, then: Box::new(Schedule::Constant) },
-                )
-                .ok()?,
-            ),
-            _ => return None,
+    /// Every library call as Python, by name, as `generate.py` makes it; η is the
+    /// base rate of the problem ([`base_rate`]).
+    pub const CALLS: &[(&str, &str)] = LIBRARY_CALLS;
+
+    /// The problems of the reference runs, with their starts.
+    pub const PROBLEMS: [(&str, [f64; 2]); 2] =
+        [("ellipse", [-5.0, -2.0]), ("rosenbrock", [-1.5, 2.0])];
+
+    /// η of the reference runs on `problem`: 0.1 on the ellipse, 0.001 on
+    /// Rosenbrock's valley (whose curvature at the start is about 2000).
+    pub fn base_rate(problem: &str) -> f64 {
+        if problem == "ellipse" { 0.1 } else { 0.001 }
+    }
+
+    /// A library call and the course's construction that reproduces it.
+    pub struct Preset {
+        /// The call's name in the reference runs, such as `torch-adam-amsgrad`.
+        pub call: &'static str,
+        /// The course's construction, as Rust source; `eta` is the base rate.
+        pub course: &'static str,
+        build: fn(f64) -> Result<Box<dyn Optimizer>, HyperParameterError>,
+    }
+
+    impl Preset {
+        /// The course's optimizer for this call on `problem` (two weights).
+        pub fn build(&self, problem: &str) -> Result<Box<dyn Optimizer>, HyperParameterError> {
+            (self.build)(base_rate(problem))
+        }
+
+        /// The library's call, as Python.
+        pub fn library_call(&self) -> Option<&'static str> {
+            CALLS.iter().find(|(name, _)| *name == self.call).map(|(_, call)| *call)
+        }
+    }
+
+    /// Writes [`PRESETS`], each construction once: as code and as its source.
+    macro_rules! presets {
+        ($eta:ident; $($call:literal => $course:expr,)*) => {
+            /// Every library call of the reference runs, with the course's
+            /// construction that reproduces it.
+            pub const PRESETS: &[Preset] = &[$(
+                Preset {
+                    call: $call,
+                    course: stringify!($course),
+                    build: |$eta| Ok(Box::new($course?) as Box<dyn Optimizer>),
+                },
+            )*];
         };
-        Some(optimizer)
+    }
+
+    presets! { eta;
+        "torch-adagrad" => AdagradConfig::pytorch(4.0 * eta).build(2),
+        "torch-adagrad-lr-decay" => Scheduled::new(
+            AdagradConfig::pytorch(4.0 * eta).build(2)?,
+            Schedule::InverseTime { decay: 0.1 },
+        ),
+        "torch-adagrad-weight-decay" => L2::new(AdagradConfig::pytorch(4.0 * eta).build(2)?, 0.1, 2),
+        "keras-adagrad" => AdagradConfig::keras(4.0 * eta).build(2),
+        "optax-adagrad" => AdagradConfig::optax(4.0 * eta).build(2),
+        "torch-rmsprop" => RmsPropConfig::pytorch(eta).build(2),
+        "torch-rmsprop-weight-decay" => L2::new(RmsPropConfig::pytorch(eta).build(2)?, 0.1, 2),
+        "torch-rmsprop-momentum" => RmsPropMomentumConfig::pytorch(eta / 10.0, 0.9).build(2),
+        "torch-rmsprop-centered" => CenteredRmsPropConfig::pytorch(eta, 0.0).build(2),
+        "torch-rmsprop-centered-momentum" => CenteredRmsPropConfig::pytorch(eta / 10.0, 0.9).build(2),
+        "keras-rmsprop" => RmsPropConfig::keras(eta).build(2),
+        "keras-rmsprop-weight-decay" => Decoupled::new(RmsPropConfig::keras(eta).build(2)?, 0.1),
+        "keras-rmsprop-momentum" => RmsPropMomentumConfig::keras(eta / 10.0, 0.9).build(2),
+        "keras-rmsprop-centered" => CenteredRmsPropConfig::keras(eta, 0.0).build(2),
+        "keras-rmsprop-centered-momentum" => CenteredRmsPropConfig::keras(eta / 10.0, 0.9).build(2),
+        "optax-rmsprop" => RmsPropConfig::optax(eta).build(2),
+        "optax-rmsprop-momentum" => RmsPropMomentumConfig::optax(eta / 10.0, 0.9).build(2),
+        "optax-rmsprop-centered" => CenteredRmsPropConfig::optax(eta, 0.0).build(2),
+        "optax-rmsprop-centered-momentum" => CenteredRmsPropConfig::optax(eta / 10.0, 0.9).build(2),
+        "optax-rmsprop-centered-momentum-eps-outside" => CenteredRmsPropConfig::optax(eta / 10.0, 0.9)
+            .rmsprop(RmsPropConfig::optax(eta / 10.0).epsilon_placement(EpsilonPlacement::OutsideRoot))
+            .build(2),
+        "torch-sgd-momentum" => MomentumConfig::pytorch(eta / 2.0, 0.9).build(2),
+        "torch-sgd-nesterov" => MomentumConfig::pytorch(eta / 2.0, 0.9).nesterov(true).build(2),
+        "torch-sgd-momentum-weight-decay" => L2::new(MomentumConfig::pytorch(eta / 2.0, 0.9).build(2)?, 0.1, 2),
+        "keras-sgd-momentum" => MomentumConfig::keras(eta / 2.0, 0.9).build(2),
+        "keras-sgd-nesterov" => MomentumConfig::keras(eta / 2.0, 0.9).nesterov(true).build(2),
+        "optax-sgd-momentum" => MomentumConfig::optax(eta / 2.0, 0.9).build(2),
+        "optax-sgd-nesterov" => MomentumConfig::optax(eta / 2.0, 0.9).nesterov(true).build(2),
+        "torch-adam" => AdamConfig::pytorch(eta).build(2),
+        "torch-adam-amsgrad" => AdamConfig::pytorch_amsgrad(eta).build(2),
+        "torch-adam-weight-decay" => L2::new(AdamConfig::pytorch(eta).build(2)?, 0.1, 2),
+        "torch-adamw" => adamw(AdamConfig::pytorch(eta), 0.1, 2),
+        "torch-adamw-amsgrad" => adamw(AdamConfig::pytorch_amsgrad(eta), 0.1, 2),
+        "torch-adam-step-lr" => Scheduled::new(
+            AdamConfig::pytorch(eta).build(2)?,
+            Schedule::StepDecay { every: 10, factor: 0.5 },
+        ),
+        "torch-adam-cosine" => Scheduled::new(
+            AdamConfig::pytorch(eta).build(2)?,
+            Schedule::Cosine { steps: 60, floor: 0.1 },
+        ),
+        "torch-adam-linear-warmup" => Scheduled::new(
+            AdamConfig::pytorch(eta).build(2)?,
+            Schedule::Warmup { steps: 10, start: 0.1, then: Box::new(Schedule::Constant) },
+        ),
+        "optax-adam" => AdamConfig::optax(eta).build(2),
+        "optax-amsgrad" => AdamConfig::optax_amsgrad(eta).build(2),
+        "optax-adamw" => adamw(AdamConfig::optax(eta), 0.1, 2),
+        "optax-adam-step-decay" => Scheduled::new(
+            AdamConfig::optax(eta).build(2)?,
+            Schedule::StepDecay { every: 10, factor: 0.5 },
+        ),
+        "optax-adam-cosine" => Scheduled::new(
+            AdamConfig::optax(eta).build(2)?,
+            Schedule::Cosine { steps: 40, floor: 0.1 },
+        ),
+        "optax-adam-warmup-cosine" => Scheduled::new(
+            AdamConfig::optax(eta).build(2)?,
+            Schedule::Warmup {
+                steps: 10,
+                start: 0.1,
+                then: Box::new(Schedule::Cosine { steps: 40, floor: 0.1 }),
+            },
+        ),
+    }
+
+    /// The course's preset for the library call `name`.
+    pub fn preset(name: &str) -> Option<&'static Preset> {
+        PRESETS.iter().find(|preset| preset.call == name)
+    }
+
+    /// The largest relative difference, over every step and weight, between the
+    /// course's run of `preset` on `problem` and the library's `iterates`; an error
+    /// if the course's run stops early or the preset is refused.
+    pub fn largest_difference(
+        preset: &Preset,
+        problem: &str,
+        iterates: &[[f64; 2]],
+    ) -> Result<f64, String> {
+        let (objective, start): (Box<dyn Objective>, [f64; 2]) = match problem {
+            "ellipse" => (Box::new(DiagonalQuadratic::ellipse()), PROBLEMS[0].1),
+            "rosenbrock" => (Box::new(Rosenbrock::default()), PROBLEMS[1].1),
+            other => return Err(format!("no problem called {other}")),
+        };
+        let mut optimizer = preset.build(problem).map_err(|error| error.to_string())?;
+        let stop = Stop::after(iterates.len()).or_when_gradient_below(0.0);
+        let trace = minimize(objective.as_ref(), optimizer.as_mut(), &start, stop);
+        if trace.steps() != iterates.len() {
+            return Err(format!("{} on {problem} stopped early: {:?}", preset.call, trace.stop));
+        }
+        Ok(trace.iterates[1..]
+            .iter()
+            .zip(iterates)
+            .flat_map(|(ours, theirs)| ours.iter().zip(theirs))
+            .map(|(a, b)| (a - b).abs() / a.abs().max(b.abs()).max(f64::MIN_POSITIVE))
+            .fold(0.0, f64::max))
     }
 }

@@ -8,13 +8,10 @@
 //! `tests/references/libraries.rs`: never Python at test time.
 
 use adagrad::AdagradConfig;
-use descent_tests::references::{RUNS as LIBRARY_RUNS, library_preset};
+use descent_tests::references::{PRESETS, PROBLEMS, RUNS, largest_difference, preset};
 use descent_tests::{UNIT_ROUNDOFF, bits, log_uniform, signed};
-use gd::{
-    Decoupled, GradientDescent, L2, LearningRate, Optimizer, Schedule, Scheduled, Stop, minimize,
-};
+use gd::{Decoupled, GradientDescent, L2, LearningRate, Optimizer, Schedule, Scheduled};
 use momentum::{AdamConfig, AmsGrad, MomentumConfig, RmsPropMomentumConfig};
-use objectives::{DiagonalQuadratic, Objective, Rosenbrock};
 use proptest::prelude::*;
 use rmsprop::{CenteredRmsPropConfig, RmsPropConfig};
 
@@ -411,26 +408,6 @@ proptest! {
 // Parity with the libraries
 // ---------------------------------------------------------------------------
 
-/// The largest relative difference, over every step and weight, between the
-/// course's run of `name` on `problem` and the library's `iterates`.
-fn largest_difference(name: &str, problem: &str, iterates: &[[f64; 2]]) -> f64 {
-    let (objective, start): (Box<dyn Objective>, [f64; 2]) = match problem {
-        "ellipse" => (Box::new(DiagonalQuadratic::ellipse()), [-5.0, -2.0]),
-        _ => (Box::new(Rosenbrock::default()), [-1.5, 2.0]),
-    };
-    let mut optimizer =
-        library_preset(name, problem).unwrap_or_else(|| panic!("no course preset for {name}"));
-    let stop = Stop::after(iterates.len()).or_when_gradient_below(0.0);
-    let trace = minimize(objective.as_ref(), optimizer.as_mut(), &start, stop);
-    assert_eq!(trace.steps(), iterates.len(), "{name} on {problem}: {:?}", trace.stop);
-    trace.iterates[1..]
-        .iter()
-        .zip(iterates)
-        .flat_map(|(ours, theirs)| ours.iter().zip(theirs))
-        .map(|(a, b)| (a - b).abs() / a.abs().max(b.abs()).max(f64::MIN_POSITIVE))
-        .fold(0.0, f64::max)
-}
-
 // ANCHOR: parity
 /// **Every preset reproduces its library's run, step for step, to 1e-12
 /// relative**: the libraries' own iterates (optax and Keras in float64, PyTorch
@@ -442,8 +419,9 @@ fn largest_difference(name: &str, problem: &str, iterates: &[[f64; 2]]) -> f64 {
 #[test]
 fn every_preset_reproduces_its_librarys_own_run() {
     let mut failures = Vec::new();
-    for (name, problem, iterates) in LIBRARY_RUNS {
-        let difference = largest_difference(name, problem, iterates);
+    for (name, problem, iterates) in RUNS {
+        let preset = preset(name).unwrap_or_else(|| panic!("no course preset for {name}"));
+        let difference = largest_difference(preset, problem, iterates).unwrap();
         if difference > 1e-12 {
             failures.push(format!("{name} on {problem}: relative difference {difference:e}"));
         }
@@ -452,15 +430,23 @@ fn every_preset_reproduces_its_librarys_own_run() {
 }
 // ANCHOR_END: parity
 
-/// Every library call the chapter names has a reference run (60 steps on both
-/// problems), so that a regenerated file that lost one is noticed.
+/// Every library call the course reproduces has a reference run of 60 steps on
+/// both problems, and every run a preset, so that a regenerated file that lost
+/// one is noticed.
 #[test]
-fn every_library_call_the_chapter_names_has_a_reference_run() {
-    for (name, problem, iterates) in LIBRARY_RUNS {
-        assert!(library_preset(name, problem).is_some(), "{name} has no course preset");
+fn every_library_call_the_course_reproduces_has_a_reference_run() {
+    for (name, problem, iterates) in RUNS {
+        assert!(preset(name).is_some(), "{name} has no course preset");
         assert_eq!(iterates.len(), 60, "{name} on {problem}");
     }
+    for preset in PRESETS {
+        for (problem, _) in PROBLEMS {
+            let runs = RUNS.iter().filter(|(name, p, _)| *name == preset.call && *p == problem);
+            assert_eq!(runs.count(), 1, "{} on {problem}", preset.call);
+        }
+        assert!(preset.library_call().is_some(), "{} has no library call", preset.call);
+    }
     let libraries: std::collections::BTreeSet<&str> =
-        LIBRARY_RUNS.iter().filter_map(|(name, ..)| name.split('-').next()).collect();
+        RUNS.iter().filter_map(|(name, ..)| name.split('-').next()).collect();
     assert!(libraries.contains("optax") && libraries.contains("keras"), "{libraries:?}");
 }
