@@ -398,7 +398,7 @@ pub mod references {
         "torch-adagrad" => AdagradConfig::pytorch(4.0 * eta).build(2),
         "torch-adagrad-lr-decay" => Scheduled::new(
             AdagradConfig::pytorch(4.0 * eta).build(2)?,
-            Schedule::InverseTime { decay: 0.1 },
+            Schedule::InverseTime { decay: 0.1 }
         ),
         "torch-adagrad-weight-decay" => L2::new(AdagradConfig::pytorch(4.0 * eta).build(2)?, 0.1, 2),
         "keras-adagrad" => AdagradConfig::keras(4.0 * eta).build(2),
@@ -434,26 +434,26 @@ pub mod references {
         "torch-adamw-amsgrad" => adamw(AdamConfig::pytorch_amsgrad(eta), 0.1, 2),
         "torch-adam-step-lr" => Scheduled::new(
             AdamConfig::pytorch(eta).build(2)?,
-            Schedule::StepDecay { every: 10, factor: 0.5 },
+            Schedule::StepDecay { every: 10, factor: 0.5 }
         ),
         "torch-adam-cosine" => Scheduled::new(
             AdamConfig::pytorch(eta).build(2)?,
-            Schedule::Cosine { steps: 60, floor: 0.1 },
+            Schedule::Cosine { steps: 60, floor: 0.1 }
         ),
         "torch-adam-linear-warmup" => Scheduled::new(
             AdamConfig::pytorch(eta).build(2)?,
-            Schedule::Warmup { steps: 10, start: 0.1, then: Box::new(Schedule::Constant) },
+            Schedule::Warmup { steps: 10, start: 0.1, then: Box::new(Schedule::Constant) }
         ),
         "optax-adam" => AdamConfig::optax(eta).build(2),
         "optax-amsgrad" => AdamConfig::optax_amsgrad(eta).build(2),
         "optax-adamw" => adamw(AdamConfig::optax(eta), 0.1, 2),
         "optax-adam-step-decay" => Scheduled::new(
             AdamConfig::optax(eta).build(2)?,
-            Schedule::StepDecay { every: 10, factor: 0.5 },
+            Schedule::StepDecay { every: 10, factor: 0.5 }
         ),
         "optax-adam-cosine" => Scheduled::new(
             AdamConfig::optax(eta).build(2)?,
-            Schedule::Cosine { steps: 40, floor: 0.1 },
+            Schedule::Cosine { steps: 40, floor: 0.1 }
         ),
         "optax-adam-warmup-cosine" => Scheduled::new(
             AdamConfig::optax(eta).build(2)?,
@@ -461,7 +461,7 @@ pub mod references {
                 steps: 10,
                 start: 0.1,
                 then: Box::new(Schedule::Cosine { steps: 40, floor: 0.1 }),
-            },
+            }
         ),
     }
 

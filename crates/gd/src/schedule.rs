@@ -74,21 +74,21 @@ impl Schedule {
             Self::InverseTime { decay } => {
                 HyperParameterError::check_non_negative("learning-rate decay", *decay).map(|_| ())
             }
-            Self::StepDecay { every, factor } => {
+            Self::StepDecay { factor, every } => {
                 count("decay interval", *every)?;
                 HyperParameterError::check("decay factor", "in (0, 1]", *factor, |f| {
                     f > 0.0 && f <= 1.0
                 })
                 .map(|_| ())
             }
-            Self::Cosine { steps, floor } => {
+            Self::Cosine { floor, steps } => {
                 count("cosine steps", *steps)?;
                 HyperParameterError::check("cosine floor", "in [0, 1]", *floor, |f| {
                     (0.0..=1.0).contains(&f)
                 })
                 .map(|_| ())
             }
-            Self::Warmup { steps, start, then } => {
+            Self::Warmup { start, steps, then } => {
                 count("warm-up steps", *steps)?;
                 HyperParameterError::check("warm-up start", "in (0, 1]", *start, |s| {
                     s > 0.0 && s <= 1.0
@@ -170,8 +170,9 @@ impl<O: Optimizer + LearningRate> Optimizer for Scheduled<O> {
     }
 
     fn step(&mut self, params: &mut [f64], grads: &[f64]) {
-        self.steps += 1;
-        let eta = self.schedule.learning_rate(self.base, self.steps);
+        let t = self.steps + 1;
+        self.steps = t;
+        let eta = self.schedule.learning_rate(self.base, t);
         // Every factor of a validated schedule is positive, so η(t) > 0 unless it
         // underflows: a step decay far past its useful life (0.01ᵗ is 0 from
         // t ≈ 162). The optimizers refuse an η of 0, and so does this, naming the

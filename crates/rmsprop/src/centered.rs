@@ -163,6 +163,7 @@ impl Optimizer for CenteredRmsProp {
         assert_same_length("params", params.len(), "the accumulator", self.accumulator.len());
         assert_same_length("params", params.len(), "the mean", self.mean.len());
         assert_same_length("params", params.len(), "the buffer", self.buffer.len());
+        // ANCHOR: solution_centered_step
         let (gamma, mu, eta) = (self.decay, self.momentum, self.scale.learning_rate());
         let state = self.accumulator.iter_mut().zip(&mut self.mean).zip(&mut self.buffer);
         for ((w, &g), ((big_g, mean), b)) in params.iter_mut().zip(grads).zip(state) {
@@ -176,6 +177,7 @@ impl Optimizer for CenteredRmsProp {
                 *w -= eta * *b;
             }
         }
+        // ANCHOR_END: solution_centered_step
     }
     // ANCHOR_END: centered_step
 

@@ -23,10 +23,12 @@ mod compare;
 mod contour;
 mod data;
 mod gradient_descent;
+mod libraries_add;
 mod loss_curves;
 mod momentum;
 pub mod numbers;
 mod plot;
+mod presets;
 mod rmsprop;
 mod windows;
 
@@ -49,7 +51,7 @@ struct Figure {
 
 /// Every figure, in the order the book shows them, then the numbers the prose
 /// takes from code.
-const FIGURES: [Figure; 27] = [
+const FIGURES: [Figure; 33] = [
     Figure { name: "gd-bowl.svg", draw: gradient_descent::bowl },
     Figure { name: "learning-rates.svg", draw: gradient_descent::learning_rates },
     Figure { name: "gd-ellipse.svg", draw: gradient_descent::ellipse },
@@ -62,6 +64,12 @@ const FIGURES: [Figure; 27] = [
     Figure { name: "momentum-paths.svg", draw: momentum::paths },
     Figure { name: "momentum-adam.svg", draw: momentum::versus },
     Figure { name: "momentum-loss.svg", draw: momentum::loss_curves },
+    Figure { name: "centered.svg", draw: libraries_add::centered },
+    Figure { name: "amsgrad.svg", draw: libraries_add::amsgrad },
+    Figure { name: "weight-decay.svg", draw: libraries_add::weight_decay },
+    Figure { name: "schedules.svg", draw: libraries_add::schedules },
+    Figure { name: "presets.md", draw: presets::settings },
+    Figure { name: "parity.md", draw: presets::parity },
     Figure { name: "window-bowl.svg", draw: || windows::figure("bowl") },
     Figure { name: "window-ellipse.svg", draw: || windows::figure("ellipse") },
     Figure { name: "window-valley.svg", draw: || windows::figure("valley") },

@@ -23,6 +23,7 @@ mod adagrad;
 mod adapting;
 mod invariants;
 mod libraries;
+mod libraries_add;
 mod momentum;
 
 /// The file the numbers go to, beside the figures.
@@ -66,6 +67,7 @@ pub fn all() -> Result<Vec<Number>> {
     adagrad::numbers(&mut book).context("the numbers of adagrad.md")?;
     momentum::numbers(&mut book).context("the numbers of momentum.md")?;
     libraries::numbers(&mut book).context("the numbers of libraries.md")?;
+    libraries_add::numbers(&mut book).context("the numbers of what-the-libraries-add.md")?;
     invariants::numbers(&mut book).context("the numbers of invariants.md")?;
     adapting::numbers(&mut book).context("the numbers of when-adapting-pays.md")?;
     let mut keys: Vec<(&str, &str)> =
