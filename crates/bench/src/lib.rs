@@ -5,7 +5,12 @@
 //! cache: gradient descent reads w and g and writes w (3 words an element);
 //! Adagrad and RMSprop also read and write G (5 words), and so does momentum with
 //! its velocity v; RMSprop with momentum (G and b) and Adam (m and G) read and
-//! write two state arrays (7 words). The baselines here do the
+//! write two state arrays (7 words), as does centered RMSprop (G and ḡ); centered
+//! RMSprop with momentum (G, ḡ and b) and AMSGrad (m, G and its maximum) three
+//! (9 words). The wrappers of "What the libraries add" (L2 and decoupled weight
+//! decay, schedules) are timed against the words of the method they wrap, so
+//! their ratio shows what the wrapper costs: L2 writes and reads a buffer of
+//! g + λ·w, decoupled decay reads and writes w once more. The baselines here do the
 //! least arithmetic that moves exactly those words, so the ratio
 //! optimizer / baseline says how much of the machine's memory speed the plain,
 //! readable loop reaches. Both are timed interleaved, best of several runs, so the
@@ -47,6 +52,23 @@ pub fn baseline_seven_words(
         *a += g;
         *b += *a;
         *w -= *b;
+    }
+}
+
+/// Reads w, g and three state arrays, writes w and the three states: the bytes
+/// centered RMSprop with momentum and AMSGrad move.
+pub fn baseline_nine_words(params: &mut [f64], grads: &[f64], states: [&mut [f64]; 3]) {
+    gd::assert_same_length("params", params.len(), "grads", grads.len());
+    let [first, second, third] = states;
+    gd::assert_same_length("params", params.len(), "the first state", first.len());
+    gd::assert_same_length("params", params.len(), "the second state", second.len());
+    gd::assert_same_length("params", params.len(), "the third state", third.len());
+    let states = first.iter_mut().zip(second.iter_mut()).zip(third.iter_mut());
+    for ((w, g), ((a, b), c)) in params.iter_mut().zip(grads).zip(states) {
+        *a += g;
+        *b += *a;
+        *c += *b;
+        *w -= *c;
     }
 }
 
