@@ -247,23 +247,24 @@ pub fn all() -> Result<Vec<Explorer>> {
                 },
             ],
         ),
-        // Momentum, RMSprop and Adam, with β, γ, β₁ and β₂.
+        // Momentum and Adam, with β, β₁ and β₂ (RMSprop is explored in its chapter
+        // and beside every method in "When adapting pays").
         on_ellipse(
             "momentum-adam",
-            preferred_numbers(&R5, 0.01, 1.0)?,
+            preferred_numbers(&R5, 0.016, 1.0)?,
             0.1,
             &[BETA, BETA1, BETA2],
-            &[MOMENTUM_METHOD, DEFAULTS[2], ADAM_METHOD],
+            &[MOMENTUM_METHOD, ADAM_METHOD],
             [&[-5.0, -2.0, 1.0], &[-2.0, 2.0]],
-            80,
-            80,
+            60,
+            60,
             &[
                 Sample {
                     eta: 0.1,
                     params: &[],
                     start: ELLIPSE_START,
-                    t: 80,
-                    methods: &["momentum", "rmsprop", "adam"],
+                    t: 60,
+                    methods: &["momentum", "adam"],
                 },
                 Sample {
                     eta: 0.4,
@@ -277,13 +278,13 @@ pub fn all() -> Result<Vec<Explorer>> {
                     params: &[("beta", 0.0)],
                     start: [1.0, -2.0],
                     t: 20,
-                    methods: &["momentum", "rmsprop"],
+                    methods: &["momentum"],
                 },
                 Sample {
                     eta: 0.025,
                     params: &[("beta1", 0.0)],
                     start: [-5.0, 2.0],
-                    t: 80,
+                    t: 45,
                     methods: &["adam"],
                 },
             ],
