@@ -34,7 +34,9 @@ if (!buildDir || !shotDir) {
 }
 fs.mkdirSync(shotDir, { recursive: true });
 
-const LIMITS = { redrawP95Ms: 16, interactiveMs: 1000, pageBytes: 2 * 1024 * 1024 };
+// The page alone (no explorer involved) past slowPageMs means the machine is too
+// busy to judge the second; the explorer's own share must still be under ownMs.
+const LIMITS = { redrawP95Ms: 16, interactiveMs: 1000, ownMs: 300, slowPageMs: 700, pageBytes: 2 * 1024 * 1024 };
 const TYPES = {
   ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript",
   ".svg": "image/svg+xml", ".png": "image/png", ".woff2": "font/woff2",
@@ -215,6 +217,7 @@ for (const name of pages) {
   // The time until each explorer is interactive, from the navigation: the best of
   // three loads, so that another build on this shared machine does not decide it.
   const readyAt = {};
+  let domInteractive = Infinity;
   let bytes = 0;
   for (let load = 0; load < 3; load++) {
     servedBytes = 0;
@@ -224,7 +227,10 @@ for (const name of pages) {
     if (load === 0) bytes = servedBytes;
     const times = await page.evaluate(() => window.DescentExplore.instances.map((e) => [e.id, e.readyAt]));
     for (const [id, t] of times) readyAt[id] = Math.min(readyAt[id] ?? Infinity, t);
+    const dom = await page.evaluate(() => performance.getEntriesByType("navigation")[0].domInteractive);
+    domInteractive = Math.min(domInteractive, dom);
   }
+  summary.push(`${name}: the page's own DOM interactive after ${domInteractive.toFixed(0)} ms (best of 3)`);
   if (bytes > LIMITS.pageBytes) report(`the page weighs ${bytes} bytes as served, more than ${LIMITS.pageBytes}`);
   const ids = await page.evaluate(() => window.DescentExplore.instances.map((e) => e.id));
   const expectedIds = await page.evaluate(() => [...document.querySelectorAll(".explorer[data-explorer]")].map((e) => e.dataset.explorer));
@@ -234,8 +240,19 @@ for (const name of pages) {
     const expected = JSON.parse(fs.readFileSync(path.join(buildDir, "figures/explore", `${id}.expected.json`), "utf8"));
     const frame = await page.evaluate((k) => window.DescentExplore.instances[k].dataset.frame, k);
     const ready = readyAt[id];
+    const own = ready - domInteractive;
     loads.push(ready);
-    if (ready > LIMITS.interactiveMs) report(`${id} was interactive after ${ready.toFixed(0)} ms`);
+    // The explorer's own share (data loaded, checked, drawn) is held to its limit
+    // always; the whole second too, unless this machine needed most of it for the
+    // page alone (another build running): then that is said, not hidden.
+    if (own > LIMITS.ownMs) report(`${id} took ${own.toFixed(0)} ms after the page's DOM to be interactive`);
+    if (ready > LIMITS.interactiveMs) {
+      if (domInteractive <= LIMITS.slowPageMs) report(`${id} was interactive after ${ready.toFixed(0)} ms`);
+      else {
+        summary.push(`NOTE ${name}: interactive after ${ready.toFixed(0)} ms, but the page alone took `
+          + `${domInteractive.toFixed(0)} ms on this machine (load ${os.loadavg()[0].toFixed(1)}); the explorer's share is ${own.toFixed(0)} ms`);
+      }
+    }
     await root.scrollIntoViewIfNeeded();
     const shot1 = path.join(shotDir, `explore-${id}-1.png`);
     await root.screenshot({ path: shot1 });
@@ -282,7 +299,7 @@ for (const name of pages) {
     for (let i = 0; i < 40; i++) await page.keyboard.press(i % 20 < 10 ? "ArrowRight" : "ArrowLeft");
     const times = await page.evaluate(([k, n]) => window.DescentExplore.instances[k].redrawTimes.slice(n), [k, before]);
     redraws.push(...times);
-    summary.push(`${name}: ${id}, interactive ${ready.toFixed(0)} ms after navigation (best of 3), ${expected.samples.length} samples, `
+    summary.push(`${name}: ${id}, interactive ${ready.toFixed(0)} ms after navigation (best of 3; ${own.toFixed(0)} ms after the page's DOM), ${expected.samples.length} samples, `
       + `redraw p95 ${percentile(times, 95).toFixed(2)} ms over ${times.length} moves`);
   }
   summary.push(`${name}: ${bytes} bytes as served (${(bytes / 1048576).toFixed(2)} MiB)`);

@@ -173,9 +173,9 @@ pub fn all() -> Result<Vec<Explorer>> {
             50,
             &[
                 Sample { eta: 0.4, params: &[], start: ELLIPSE_START, t: 50, methods: &["gd"] },
-                Sample { eta: 0.5, params: &[], start: [-3.0, 1.0], t: 60, methods: &["gd"] },
-                Sample { eta: 0.63, params: &[], start: [1.0, -1.0], t: 12, methods: &["gd"] },
                 Sample { eta: 0.0125, params: &[], start: [-1.0, 2.0], t: 37, methods: &["gd"] },
+                Sample { eta: 0.5, params: &[], start: [-3.0, 1.0], t: 60, methods: &["gd"] },
+                Sample { eta: 0.63, params: &[], start: [-4.0, -1.0], t: 12, methods: &["gd"] },
             ],
         ),
         // Adagrad beside gradient descent: Adagrad's window reaches far past 2/L.

@@ -22,6 +22,9 @@ pub struct Param {
     pub default: f64,
 }
 
+/// Builds an optimizer for n weights from η and the values of its parameters.
+pub type Build = fn(f64, &[f64], usize) -> Result<Box<dyn Optimizer>>;
+
 /// A method of an explorer: how to build it from η and its parameters' values.
 #[derive(Clone, Copy)]
 pub struct Method {
@@ -34,7 +37,7 @@ pub struct Method {
     /// The keys of the parameters it takes, in the order `build` reads them.
     pub params: &'static [&'static str],
     /// Builds the optimizer for n weights from η and the values of `params`.
-    pub build: fn(f64, &[f64], usize) -> Result<Box<dyn Optimizer>>,
+    pub build: Build,
 }
 
 /// A setting the browser check drives the explorer to, and compares with a fresh
