@@ -786,11 +786,15 @@
       if (this.playing) {
         clearInterval(this.playing);
         this.playing = null;
+        this.readoutBox.setAttribute("aria-live", "polite");
         this.playButton.textContent = "Play";
         this.playButton.setAttribute("aria-pressed", "false");
         return;
       }
       if (this.state.t >= this.dataset.steps) this.setT(0);
+      // While playing, the readout changes every frame: a screen reader hears it
+      // again when the reader pauses.
+      this.readoutBox.setAttribute("aria-live", "off");
       this.playButton.textContent = "Pause";
       this.playButton.setAttribute("aria-pressed", "true");
       this.playing = setInterval(() => {
