@@ -5,10 +5,10 @@
 //! explorer's page only looks runs up and draws them. For each explorer
 //! ([`explorers::all`]) this module runs `gd::minimize` with the real optimizers on
 //! the real objective at every point of its grid (method × parameter values × η ×
-//! start), keeps each run as [`run::keep`] says, and packs them ([`pack`]) into
+//! start), keeps each run as [`run::keep`] says, and packs them ([`mod@pack`]) into
 //! `explore/{id}.js`, which `book/theme/explore.js` loads. Beside it,
 //! `explore/{id}.expected.json` holds fresh f64 runs of a few sample settings
-//! ([`expected`]), which the browser check compares with what the page draws.
+//! ([`mod@expected`]), which the browser check compares with what the page draws.
 //!
 //! Both are registered in `FIGURES`, so `cargo xtask figures` writes them and
 //! `--check` fails when they are stale, like the SVGs. They are deterministic: the

@@ -7,7 +7,7 @@
 //! payload in base64:
 //!
 //! 1. the run table: for every run, three little-endian u16 (iterates kept, how
-//!    it ends as [`End::code`], and the step `minimize` stopped at), in the order
+//!    it ends as [`super::run::End::code`], and the step `minimize` stopped at), in the order
 //!    method, combination of its parameters, η, start; zero bytes up to a multiple
 //!    of four;
 //! 2. little-endian f32: the contour lines' points (w₁, w₂), then every run's
