@@ -22,6 +22,7 @@ mod clip;
 mod compare;
 mod contour;
 mod data;
+mod explore;
 mod gradient_descent;
 mod libraries_add;
 mod loss_curves;
@@ -50,8 +51,8 @@ struct Figure {
 }
 
 /// Every figure, in the order the book shows them, then the numbers the prose
-/// takes from code.
-const FIGURES: [Figure; 33] = [
+/// takes from code, then the data of the explorable figures (see [`explore`]).
+const FIGURES: [Figure; 43] = [
     Figure { name: "gd-bowl.svg", draw: gradient_descent::bowl },
     Figure { name: "learning-rates.svg", draw: gradient_descent::learning_rates },
     Figure { name: "gd-ellipse.svg", draw: gradient_descent::ellipse },
@@ -85,6 +86,28 @@ const FIGURES: [Figure; 33] = [
     Figure { name: "noise-epochs.svg", draw: data::noise_epochs },
     Figure { name: "noise-floor.svg", draw: data::noise_floor },
     Figure { name: numbers::FILE, draw: || Ok(numbers::to_toml(&numbers::all()?)) },
+    Figure { name: "explore/gd-ellipse.js", draw: || explore::data("gd-ellipse") },
+    Figure { name: "explore/adagrad-vs-gd.js", draw: || explore::data("adagrad-vs-gd") },
+    Figure { name: "explore/rmsprop-paths.js", draw: || explore::data("rmsprop-paths") },
+    Figure { name: "explore/momentum-adam.js", draw: || explore::data("momentum-adam") },
+    Figure { name: "explore/windows-ellipse.js", draw: || explore::data("windows-ellipse") },
+    Figure { name: "explore/gd-ellipse.expected.json", draw: || explore::expected("gd-ellipse") },
+    Figure {
+        name: "explore/adagrad-vs-gd.expected.json",
+        draw: || explore::expected("adagrad-vs-gd"),
+    },
+    Figure {
+        name: "explore/rmsprop-paths.expected.json",
+        draw: || explore::expected("rmsprop-paths"),
+    },
+    Figure {
+        name: "explore/momentum-adam.expected.json",
+        draw: || explore::expected("momentum-adam"),
+    },
+    Figure {
+        name: "explore/windows-ellipse.expected.json",
+        draw: || explore::expected("windows-ellipse"),
+    },
 ];
 
 /// The iterates of a run on a 2-D objective, as points (w₁, w₂).
@@ -181,6 +204,11 @@ fn write_all(dir: &Path, figures: &[Rendered]) -> Result<Vec<&'static str>> {
         if fs::read(&path).is_ok_and(|bytes| bytes == figure.svg.as_bytes()) {
             continue;
         }
+        // A figure in a subfolder (the explorers' data) creates it.
+        if let Some(parent) = path.parent().filter(|p| !p.is_dir()) {
+            fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create the folder {}", parent.display()))?;
+        }
         write_atomically(&path, figure.svg.as_bytes())
             .with_context(|| format!("cannot write the figure {}", path.display()))?;
         written.push(figure.name);
@@ -276,6 +304,22 @@ mod tests {
         names
     }
 
+    /// Every file below `dir`, as a path relative to it with `/` between folders.
+    fn file_paths(dir: &Path) -> Vec<String> {
+        let mut paths = Vec::new();
+        for name in file_names(dir) {
+            if dir.join(&name).is_dir() {
+                paths.extend(
+                    file_paths(&dir.join(&name)).into_iter().map(|p| format!("{name}/{p}")),
+                );
+            } else {
+                paths.push(name);
+            }
+        }
+        paths.sort();
+        paths
+    }
+
     #[test]
     fn every_figure_is_drawn_identically_twice() {
         let again = render_all().unwrap();
@@ -306,7 +350,7 @@ mod tests {
         let expected: Vec<String> = FIGURES.iter().map(|f| f.name.to_owned()).collect::<Vec<_>>();
         let mut expected = expected;
         expected.sort();
-        assert_eq!(file_names(dir.path()), expected, "no temporary file is left behind");
+        assert_eq!(file_paths(dir.path()), expected, "no temporary file is left behind");
     }
 
     #[test]
