@@ -82,6 +82,7 @@ fn objective(index: usize) -> Box<dyn Objective> {
 
 // ANCHOR: finite_in_finite_out
 proptest! {
+    #![proptest_config(descent_tests::config())]
     /// **Finite inputs in range give finite outputs.**
     ///
     /// Conditions: any method (gradient descent, Adagrad, RMSprop, heavy ball,
@@ -138,6 +139,7 @@ proptest! {
 
 // ANCHOR: fresh_optimizer_reproduces
 proptest! {
+    #![proptest_config(descent_tests::config())]
     /// **A fresh optimizer reproduces the same trajectory: no hidden global state.**
     ///
     /// Conditions: any method with settings in range, one of the course's

@@ -22,8 +22,10 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 
+use super::diagnose::{self, Fingerprints, PROBE, PROBES, Probes};
 use super::feedback;
 use super::report::{Outcome, Report, SandboxNote, TestResult};
+use crate::kit::fixtures::{FIXTURES, Fixtures};
 use crate::kit::jail::{Jail, Limits};
 use crate::kit::rubric::{ExtraRubric, Rubric};
 use crate::kit::sandbox::{self, TargetLock};
@@ -122,11 +124,88 @@ pub fn grade_in(
         }
         Err(log) => Report::not_built(rubric, &request.submission, log),
     };
+    if report.build_error.is_none() && report.total() < report.max() {
+        diagnose_into(&mut report, request, rubric, &slot.workspace, &lock, jail)?;
+    }
     drop(lock);
     let (enforced, not_enforced) = jail.note();
     report.sandbox = SandboxNote { enforced, not_enforced };
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
+}
+
+/// Probes the submission's functions and names the known mistakes they match,
+/// if the course has a probe and its results (a course without them is not
+/// diagnosed).
+fn diagnose_into(
+    report: &mut Report,
+    request: &Request,
+    rubric: &Rubric,
+    workspace: &Path,
+    lock: &TargetLock,
+    jail: &Jail,
+) -> anyhow::Result<()> {
+    let course = &request.course_root;
+    if !course.join(PROBE).is_file() || !course.join(PROBES).is_file() {
+        return Ok(());
+    }
+    let Some(probes) = run_probe(course, rubric, workspace, lock, jail)? else { return Ok(()) };
+    let fingerprints = Fingerprints::load(&course.join(PROBES))?;
+    let fixtures = Fixtures::load(&course.join(FIXTURES))?;
+    report.diagnosis = diagnose::diagnose(&probes, &fingerprints, &fixtures, rubric);
+    report.diagnosed = true;
+    Ok(())
+}
+
+/// The probe's results for the workspace as it stands, or `None` if the probe
+/// does not build against it.
+fn run_probe(
+    course: &Path,
+    rubric: &Rubric,
+    workspace: &Path,
+    lock: &TargetLock,
+    jail: &Jail,
+) -> anyhow::Result<Option<Probes>> {
+    let example = workspace.join("tests/examples/descent_probe.rs");
+    sandbox::write_if_changed(&course.join(PROBE), &example)?;
+    let finished = sandbox::run_with_limit(
+        sandbox::cargo(workspace, lock).args([
+            "build",
+            "--package",
+            &rubric.course.test_package,
+            "--example",
+            "descent_probe",
+            "--message-format=json-render-diagnostics",
+        ]),
+        Duration::from_secs(600),
+    )?;
+    let executable = finished.stdout.lines().find_map(|line| {
+        let message: serde_json::Value = serde_json::from_str(line).ok()?;
+        (message["target"]["name"] == "descent_probe")
+            .then(|| message["executable"].as_str().map(PathBuf::from))?
+    });
+    let Some(executable) = executable.filter(|_| finished.code == Some(0)) else {
+        return Ok(None);
+    };
+    let slot = jail.slot();
+    let mut command = jail.command(&slot, &executable, &[], workspace, &test_env(workspace));
+    let ran = sandbox::run_with_limit(&mut command, Duration::from_secs(30))?;
+    Ok(Some(diagnose::parse(&ran.stdout)))
+}
+
+/// The probe's results for `request.submission`, assembled in `slot` (for
+/// `cargo xtask assignments probes`).
+pub fn probe(
+    request: &Request,
+    rubric: &Rubric,
+    slot: &Slot,
+    jail: &Jail,
+) -> anyhow::Result<Probes> {
+    let lock = TargetLock::acquire(&slot.target)?;
+    check_submission(request, rubric)?;
+    assemble(request, rubric, &slot.workspace)?;
+    run_probe(&request.course_root, rubric, &slot.workspace, &lock, jail)?
+        .context("the probe does not build against the submission")
 }
 
 /// Fails unless the submission has every student crate's `src/`.

@@ -15,6 +15,7 @@
 //! `book/src/instructors.md`.
 
 pub mod batch;
+pub mod diagnose;
 pub mod engine;
 pub mod feedback;
 pub mod flags;

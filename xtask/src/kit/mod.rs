@@ -5,6 +5,7 @@
 //! `cargo xtask student`, `cargo xtask grade` and `cargo xtask assignments check`
 //! are built on these.
 
+pub mod fixtures;
 pub mod jail;
 pub mod regions;
 pub mod rubric;
