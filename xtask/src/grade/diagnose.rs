@@ -32,12 +32,64 @@ pub type Probe = Option<Vec<f64>>;
 pub type Probes = BTreeMap<String, Probe>;
 
 /// The committed results: the solution's, and each fixture's where they differ.
+/// In the file each probe is the probe's own line (`1.5 -0.25 NaN`, or `panic`),
+/// so that every number, NaN and infinities included, survives the round trip.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(into = "FingerprintsFile", from = "FingerprintsFile")]
 pub struct Fingerprints {
     /// The solution's result of every probe.
     pub solution: Probes,
     /// Per fixture, its results on the probes where it differs from the solution.
     pub fixtures: BTreeMap<String, Probes>,
+}
+
+/// [`Fingerprints`] as stored.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct FingerprintsFile {
+    solution: BTreeMap<String, String>,
+    fixtures: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+/// A probe's line.
+pub fn show(probe: &Probe) -> String {
+    match probe {
+        None => "panic".into(),
+        Some(values) => values.iter().map(|v| format!("{v:?}")).collect::<Vec<_>>().join(" "),
+    }
+}
+
+/// A probe from its line.
+fn read(line: &str) -> Probe {
+    if line == "panic" {
+        return None;
+    }
+    line.split_whitespace().map(|v| v.parse::<f64>().ok()).collect()
+}
+
+fn to_lines(probes: &Probes) -> BTreeMap<String, String> {
+    probes.iter().map(|(k, v)| (k.clone(), show(v))).collect()
+}
+
+fn from_lines(lines: &BTreeMap<String, String>) -> Probes {
+    lines.iter().map(|(k, v)| (k.clone(), read(v))).collect()
+}
+
+impl From<Fingerprints> for FingerprintsFile {
+    fn from(f: Fingerprints) -> Self {
+        Self {
+            solution: to_lines(&f.solution),
+            fixtures: f.fixtures.iter().map(|(k, v)| (k.clone(), to_lines(v))).collect(),
+        }
+    }
+}
+
+impl From<FingerprintsFile> for Fingerprints {
+    fn from(f: FingerprintsFile) -> Self {
+        Self {
+            solution: from_lines(&f.solution),
+            fixtures: f.fixtures.iter().map(|(k, v)| (k.clone(), from_lines(v))).collect(),
+        }
+    }
 }
 
 impl Fingerprints {
@@ -103,14 +155,7 @@ pub fn parse(stdout: &str) -> Probes {
     stdout
         .lines()
         .filter_map(|line| line.split_once('\t'))
-        .map(|(key, values)| {
-            let probe = if values == "panic" {
-                None
-            } else {
-                values.split_whitespace().map(|v| v.parse::<f64>().ok()).collect()
-            };
-            (key.to_string(), probe)
-        })
+        .map(|(key, values)| (key.to_string(), read(values)))
         .collect()
 }
 
@@ -172,6 +217,20 @@ mod tests {
         let unknown = probes(&[("a", Some(vec![1.0, 7.0])), ("b", Some(vec![3.0]))]);
         assert!(prints.matches(&unknown).is_empty());
         assert!(prints.differs_from_solution(&unknown));
+    }
+
+    #[test]
+    fn fingerprints_keep_nan_and_panics_through_the_file() {
+        let mut prints = Fingerprints {
+            solution: probes(&[("a", Some(vec![f64::NAN, -0.0, f64::INFINITY])), ("b", None)]),
+            ..Fingerprints::default()
+        };
+        prints.add("x", &probes(&[("a", Some(vec![1.0, 0.1, 2.0])), ("b", None)]));
+        let text = serde_json::to_string(&prints).unwrap();
+        let back: Fingerprints = serde_json::from_str(&text).unwrap();
+        assert!(same(&back.solution["a"], &prints.solution["a"]));
+        assert_eq!(back.fixtures["x"]["a"], Some(vec![1.0, 0.1, 2.0]));
+        assert_eq!(back.solution["b"], None);
     }
 
     #[test]

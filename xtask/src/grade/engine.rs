@@ -125,7 +125,11 @@ pub fn grade_in(
         Err(log) => Report::not_built(rubric, &request.submission, log),
     };
     if report.build_error.is_none() && report.total() < report.max() {
-        diagnose_into(&mut report, request, rubric, &slot.workspace, &lock, jail)?;
+        // A diagnosis that cannot be made leaves the grade as it is.
+        if let Err(why) = diagnose_into(&mut report, request, rubric, &slot.workspace, &lock, jail)
+        {
+            eprintln!("no diagnosis for {}: {why:#}", request.submission.display());
+        }
     }
     drop(lock);
     let (enforced, not_enforced) = jail.note();
