@@ -118,17 +118,39 @@ pub fn grade_in(
     let lock = TargetLock::acquire(&slot.target)?;
     check_submission(request, rubric)?;
     let hidden = assemble(request, rubric, &slot.workspace)?;
+    let diagnosable = add_probe(&request.course_root, &slot.workspace, true)?;
+    let mut probe = None;
     let mut report = match build(&slot.workspace, &rubric.course.test_package, &lock)? {
-        Ok(binaries) => {
-            run_tests(rubric, &binaries, &hidden, &slot.workspace, jail, timeout, workers, request)?
+        Ok(built) => {
+            probe = built.probe;
+            run_tests(
+                rubric,
+                &built.binaries,
+                &hidden,
+                &slot.workspace,
+                jail,
+                timeout,
+                workers,
+                request,
+            )?
         }
         Err(log) => Report::not_built(rubric, &request.submission, log),
     };
-    if report.build_error.is_none() && report.total() < report.max() {
+    if diagnosable && report.build_error.is_none() && report.total() < report.max() {
         // A diagnosis that cannot be made leaves the grade as it is.
-        if let Err(why) = diagnose_into(&mut report, request, rubric, &slot.workspace, &lock, jail)
-        {
-            eprintln!("no diagnosis for {}: {why:#}", request.submission.display());
+        let course = &request.course_root;
+        match probe {
+            Some(probe) => {
+                if let Err(why) =
+                    diagnose_into(&mut report, course, rubric, &slot.workspace, &probe, jail)
+                {
+                    eprintln!("no diagnosis for {}: {why:#}", request.submission.display());
+                }
+            }
+            None => eprintln!(
+                "no diagnosis for {}: the probe does not build against it",
+                request.submission.display()
+            ),
         }
     }
     drop(lock);
@@ -138,22 +160,35 @@ pub fn grade_in(
     Ok(report)
 }
 
-/// Probes the submission's functions and names the known mistakes they match,
-/// if the course has a probe and its results (a course without them is not
+/// Where the probe goes in a grading workspace: an example of the graded suite's
+/// package, built with the tests.
+const PROBE_IN_WORKSPACE: &str = "tests/examples/descent_probe.rs";
+
+/// Puts the course's probe in the workspace, if the course has one and the
+/// results to compare with; true if it did (a course without them is not
 /// diagnosed).
+fn add_probe(course: &Path, workspace: &Path, need_results: bool) -> anyhow::Result<bool> {
+    let target = workspace.join(PROBE_IN_WORKSPACE);
+    if !course.join(PROBE).is_file() || (need_results && !course.join(PROBES).is_file()) {
+        if target.exists() {
+            fs::remove_file(&target)?;
+        }
+        return Ok(false);
+    }
+    sandbox::write_if_changed(&course.join(PROBE), &target)?;
+    Ok(true)
+}
+
+/// Runs the built probe and names the known mistakes its results match.
 fn diagnose_into(
     report: &mut Report,
-    request: &Request,
+    course: &Path,
     rubric: &Rubric,
     workspace: &Path,
-    lock: &TargetLock,
+    probe: &Path,
     jail: &Jail,
 ) -> anyhow::Result<()> {
-    let course = &request.course_root;
-    if !course.join(PROBE).is_file() || !course.join(PROBES).is_file() {
-        return Ok(());
-    }
-    let Some(probes) = run_probe(course, rubric, workspace, lock, jail)? else { return Ok(()) };
+    let probes = run_probe(probe, workspace, jail)?;
     let fingerprints = Fingerprints::load(&course.join(PROBES))?;
     let fixtures = Fixtures::load(&course.join(FIXTURES))?;
     report.diagnosis = diagnose::diagnose(&probes, &fingerprints, &fixtures, rubric);
@@ -161,44 +196,16 @@ fn diagnose_into(
     Ok(())
 }
 
-/// The probe's results for the workspace as it stands, or `None` if the probe
-/// does not build against it.
-fn run_probe(
-    course: &Path,
-    rubric: &Rubric,
-    workspace: &Path,
-    lock: &TargetLock,
-    jail: &Jail,
-) -> anyhow::Result<Option<Probes>> {
-    let example = workspace.join("tests/examples/descent_probe.rs");
-    sandbox::write_if_changed(&course.join(PROBE), &example)?;
-    let finished = sandbox::run_with_limit(
-        sandbox::cargo(workspace, lock).args([
-            "build",
-            "--package",
-            &rubric.course.test_package,
-            "--example",
-            "descent_probe",
-            "--message-format=json-render-diagnostics",
-        ]),
-        Duration::from_secs(600),
-    )?;
-    let executable = finished.stdout.lines().find_map(|line| {
-        let message: serde_json::Value = serde_json::from_str(line).ok()?;
-        (message["target"]["name"] == "descent_probe")
-            .then(|| message["executable"].as_str().map(PathBuf::from))?
-    });
-    let Some(executable) = executable.filter(|_| finished.code == Some(0)) else {
-        return Ok(None);
-    };
+/// The probe's results, run jailed like a test.
+fn run_probe(probe: &Path, workspace: &Path, jail: &Jail) -> anyhow::Result<Probes> {
     let slot = jail.slot();
-    let mut command = jail.command(&slot, &executable, &[], workspace, &test_env(workspace));
+    let mut command = jail.command(&slot, probe, &[], workspace, &test_env(workspace));
     let ran = sandbox::run_with_limit(&mut command, Duration::from_secs(30))?;
-    Ok(Some(diagnose::parse(&ran.stdout)))
+    Ok(diagnose::parse(&ran.stdout))
 }
 
-/// The probe's results for `request.submission`, assembled in `slot` (for
-/// `cargo xtask assignments probes`).
+/// The probe's results for `request.submission`, assembled and built in `slot`
+/// (for `cargo xtask assignments probes`).
 pub fn probe(
     request: &Request,
     rubric: &Rubric,
@@ -208,8 +215,16 @@ pub fn probe(
     let lock = TargetLock::acquire(&slot.target)?;
     check_submission(request, rubric)?;
     assemble(request, rubric, &slot.workspace)?;
-    run_probe(&request.course_root, rubric, &slot.workspace, &lock, jail)?
-        .context("the probe does not build against the submission")
+    if !add_probe(&request.course_root, &slot.workspace, false)? {
+        anyhow::bail!("the course has no probe ({PROBE})");
+    }
+    let built = build(&slot.workspace, &rubric.course.test_package, &lock)?
+        .map_err(|log| anyhow::anyhow!("the submission does not build:\n{log}"))?;
+    run_probe(
+        &built.probe.context("the probe does not build against the submission")?,
+        &slot.workspace,
+        jail,
+    )
 }
 
 /// Fails unless the submission has every student crate's `src/`.
@@ -403,40 +418,66 @@ fn assemble(request: &Request, rubric: &Rubric, dir: &Path) -> anyhow::Result<BT
     Ok(hidden)
 }
 
-/// Builds the integration tests of `package`: target name → executable, or the
-/// compiler's complaint if the build fails.
+/// What a build made: each integration test's executable by target name, and
+/// the probe's, if it was built.
+#[derive(Debug, Default)]
+struct Built {
+    binaries: BTreeMap<String, PathBuf>,
+    probe: Option<PathBuf>,
+}
+
+/// Builds the integration tests of `package`, and the diagnosis probe with them
+/// in the same build if the workspace holds it; or the compiler's complaint. A
+/// probe that does not build against the submission costs only the diagnosis:
+/// the tests are then built without it.
 fn build(
     workspace: &Path,
     package: &str,
     lock: &TargetLock,
-) -> anyhow::Result<Result<BTreeMap<String, PathBuf>, String>> {
-    let finished = sandbox::run_with_limit(
-        sandbox::cargo(workspace, lock).args([
-            "test",
+) -> anyhow::Result<Result<Built, String>> {
+    let with_probe = workspace.join(PROBE_IN_WORKSPACE).is_file();
+    let attempt = |probe: bool| -> anyhow::Result<sandbox::Finished> {
+        let mut command = sandbox::cargo(workspace, lock);
+        command.args([
+            "build",
             "--package",
             package,
             "--tests",
-            "--no-run",
             "--message-format=json-render-diagnostics",
-        ]),
-        Duration::from_secs(1800),
-    )?;
+        ]);
+        if probe {
+            command.args(["--example", "descent_probe"]);
+        }
+        sandbox::run_with_limit(&mut command, Duration::from_secs(1800))
+    };
+    let mut finished = attempt(with_probe)?;
+    if finished.code != Some(0) && with_probe {
+        finished = attempt(false)?;
+    }
     if finished.code != Some(0) {
         return Ok(Err(tail(&finished.stderr, 40)));
     }
-    let mut binaries = BTreeMap::new();
+    let mut built = Built::default();
     for line in finished.stdout.lines() {
         let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else { continue };
-        let is_test = message["reason"] == "compiler-artifact"
-            && message["profile"]["test"] == true
-            && message["target"]["kind"].as_array().is_some_and(|k| k.iter().any(|k| k == "test"));
-        if let (true, Some(name), Some(executable)) =
-            (is_test, message["target"]["name"].as_str(), message["executable"].as_str())
-        {
-            binaries.insert(name.to_string(), PathBuf::from(executable));
+        if message["reason"] != "compiler-artifact" {
+            continue;
+        }
+        let kind = |k: &str| {
+            message["target"]["kind"].as_array().is_some_and(|ks| ks.iter().any(|x| x == k))
+        };
+        let (Some(name), Some(executable)) =
+            (message["target"]["name"].as_str(), message["executable"].as_str())
+        else {
+            continue;
+        };
+        if message["profile"]["test"] == true && kind("test") {
+            built.binaries.insert(name.to_string(), PathBuf::from(executable));
+        } else if kind("example") && name == "descent_probe" {
+            built.probe = Some(PathBuf::from(executable));
         }
     }
-    Ok(Ok(binaries))
+    Ok(Ok(built))
 }
 
 /// The environment of every jailed test process.
