@@ -168,7 +168,7 @@ proptest! {
         let _ = run(other, other_index);
         let again = run(method, index);
         prop_assert_eq!(&first, &again);
-        let bits = |v: &[Vec<f64>]| v.iter().flatten().map(|x| x.to_bits()).collect::<Vec<_>>();
+        let bits = |v: &[Vec<f64>]| descent_tests::bits(&v.iter().flatten().copied().collect::<Vec<_>>());
         prop_assert_eq!(bits(&first.iterates), bits(&again.iterates));
     }
 }

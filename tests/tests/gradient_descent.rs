@@ -214,7 +214,7 @@ proptest! {
         let floor = (l / 2.0) * w0 * w0;
         for (t, w) in trace.iterates.iter().enumerate() {
             let expected = if t % 2 == 0 { w0 } else { -w0 };
-            prop_assert_eq!(w[steepest_j].to_bits(), expected.to_bits(), "iterate {}", t);
+            prop_assert_eq!(descent_tests::bits(&[w[steepest_j]]), descent_tests::bits(&[expected]), "iterate {}", t);
             prop_assert!(trace.losses[t] >= floor, "the loss fell below (L/2)·w0² at {}", t);
         }
         for pair in trace.iterates.windows(2) {

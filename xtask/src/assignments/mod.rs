@@ -177,6 +177,7 @@ pub fn check(root: &Path) -> anyhow::Result<()> {
     let _ = writeln!(table);
     let mut failures = Vec::new();
     let mut named = 0;
+    let mut messages = 0;
     for fixture in &fixtures.fixtures {
         let submission = scratch.path().join(format!("wrong-{}", fixture.name));
         write_wrong_submission(root, &rubric, fixture, &submission)?;
@@ -187,6 +188,9 @@ pub fn check(root: &Path) -> anyhow::Result<()> {
         }
         let _ = writeln!(table);
         failures.extend(fixture_problems(fixture, &report));
+        let problems = message_problems(&report);
+        messages += report.tests.iter().filter(|t| t.outcome == Outcome::Failed).count();
+        failures.extend(problems.into_iter().map(|p| format!("{}: {p}", fixture.name)));
         if report.diagnosis.iter().map(|d| d.mistake.as_str()).collect::<Vec<_>>()
             != [fixture.name.as_str()]
         {
@@ -203,6 +207,10 @@ pub fn check(root: &Path) -> anyhow::Result<()> {
     println!(
         "diagnosis: {named} of {} wrong submissions named as themselves and as nothing else",
         fixtures.fixtures.len()
+    );
+    println!(
+        "feedback: {messages} failed tests' messages, each one message with numbers, the minimal \
+         input of a property, and the chapter to read"
     );
     if !failures.is_empty() {
         bail!("wrong submissions graded wrongly:\n  {}", failures.join("\n  "));
@@ -281,6 +289,58 @@ pub fn rubric_problems(report: &Report) -> Vec<String> {
     problems
 }
 
+/// Why the messages of a report's failed tests are not what a student can read:
+/// each is one message (no `panicked at` lines, no panic repeated), a property's
+/// names its minimal failing input, numbers are shown as numbers (a bit pattern
+/// only beside its number), and the feedback names the chapter to read.
+pub fn message_problems(report: &Report) -> Vec<String> {
+    let feedback = crate::grade::feedback::student_markdown(report);
+    let mut problems = Vec::new();
+    for t in report.tests.iter().filter(|t| t.outcome == Outcome::Failed) {
+        let m = &t.message;
+        if m.trim().is_empty() {
+            problems.push(format!("{}: an empty message", t.name));
+        }
+        if m.contains("panicked at") {
+            problems.push(format!("{}: a `panicked at` line in the message", t.name));
+        }
+        if m.contains("Test failed") && !m.contains("minimal failing input") {
+            problems.push(format!("{}: a failing property without its minimal input", t.name));
+        }
+        if has_bare_bit_pattern(m) {
+            problems.push(format!("{}: numbers shown as bare bit patterns", t.name));
+        }
+    }
+    let failed = report.tests.iter().filter(|t| t.outcome != Outcome::Passed).count();
+    if failed > 0 && feedback.matches("Read: book/src/").count() < failed.min(1) {
+        problems.push("the feedback names no chapter to read".into());
+    }
+    problems
+}
+
+/// True if `text` holds a run of 16 or more decimal digits that is neither hex
+/// (after `0x`) nor the fraction of a number: an `f64` shown as its bit pattern.
+pub fn has_bare_bit_pattern(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_digit() {
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+            let before = &text[start.saturating_sub(2)..start];
+            let hex_or_fraction = before.ends_with("0x") || before.ends_with('.');
+            if i - start >= 16 && !hex_or_fraction {
+                return true;
+            }
+        } else {
+            i += 1;
+        }
+    }
+    false
+}
+
 /// Why a wrong submission's report is not what the fixture expects.
 pub fn fixture_problems(fixture: &Fixture, report: &Report) -> Vec<String> {
     let mut problems = Vec::new();
@@ -339,6 +399,13 @@ pub fn write_wrong_submission(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bit_patterns_are_told_from_numbers() {
+        assert!(has_bare_bit_pattern("left: `Some([4666723172467343360])`"));
+        assert!(!has_bare_bit_pattern("[10000.0] (bits 0x40c3880000000000)"));
+        assert!(!has_bare_bit_pattern("got 0.30000000000000004, expected 2.683281572999747e-1"));
+    }
 
     #[test]
     fn every_fixture_sends_the_student_to_a_section_of_its_assignments_chapter() {
