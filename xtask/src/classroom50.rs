@@ -133,7 +133,7 @@ pub fn self_test(root: &Path, path: &Path) -> anyhow::Result<PathBuf> {
     let fixture = fixtures.fixtures.last().context("no wrong submission to grade")?;
     let workspace = tempfile::Builder::new().prefix("descent-classroom50-").tempdir()?;
     let base = workspace.path();
-    crate::assignments::write_wrong_submission(root, &rubric, fixture, &base.join("submission"))?;
+    crate::kit::fixtures::write_wrong_submission(root, &rubric, fixture, &base.join("submission"))?;
     std::os::unix::fs::symlink(root, base.join("course"))?;
     let status = std::process::Command::new("bash")
         .arg("-c")

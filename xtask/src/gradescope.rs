@@ -149,7 +149,7 @@ pub fn self_test(root: &Path, bundle: &Path) -> anyhow::Result<PathBuf> {
         &fs::read_to_string(bundle.join("run_autograder"))?,
     )?;
     // The student uploaded their copy inside a folder of its own.
-    crate::assignments::write_wrong_submission(
+    crate::kit::fixtures::write_wrong_submission(
         root,
         &rubric,
         fixture,

@@ -20,7 +20,6 @@ pub mod class;
 pub mod probes;
 
 use std::fmt::Write as _;
-use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -28,7 +27,6 @@ use anyhow::{Context, bail};
 
 use crate::grade::engine::{self, Request};
 use crate::grade::report::{Outcome, Report};
-use crate::kit::regions;
 use crate::kit::rubric::Rubric;
 use crate::kit::sandbox::{self, TargetLock};
 
@@ -69,7 +67,7 @@ enum Command {
     },
 }
 
-pub use crate::kit::fixtures::{FIXTURES, Fixture, Fixtures};
+pub use crate::kit::fixtures::{FIXTURES, Fixture, Fixtures, write_wrong_submission};
 
 /// Runs `cargo xtask assignments`.
 pub fn run(args: Args) -> anyhow::Result<()> {
@@ -374,30 +372,10 @@ pub fn fixture_problems(fixture: &Fixture, report: &Report) -> Vec<String> {
     problems
 }
 
-/// Writes the student crates' sources of the solution, with `fixture` applied.
-pub fn write_wrong_submission(
-    root: &Path,
-    rubric: &Rubric,
-    fixture: &Fixture,
-    out: &Path,
-) -> anyhow::Result<PathBuf> {
-    let spec = rubric.regions().find(|r| r.name == fixture.region).with_context(|| {
-        format!("fixture {}: no region `{}` in the rubric", fixture.name, fixture.region)
-    })?;
-    for krate in &rubric.course.student_crates {
-        let src = Path::new(krate).join("src");
-        sandbox::copy_tree(&root.join(&src), &out.join(&src), &|_| false)?;
-    }
-    let file = out.join(&spec.file);
-    let text = fs::read_to_string(&file)?;
-    let wrong = regions::edit(&text, &fixture.region, &fixture.find, &fixture.replace)
-        .with_context(|| format!("fixture {}", fixture.name))?;
-    fs::write(&file, wrong)?;
-    Ok(file)
-}
-
 #[cfg(test)]
 mod tests {
+    use std::fs;
+
     use super::*;
 
     #[test]

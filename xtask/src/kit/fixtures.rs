@@ -3,10 +3,14 @@
 //! loses points where it should; the grader's diagnosis names them.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use serde::Deserialize;
+
+use super::regions;
+use super::rubric::Rubric;
+use super::sandbox;
 
 /// The wrong-submission fixtures, relative to the workspace root.
 pub const FIXTURES: &str = "xtask/fixtures/wrong.toml";
@@ -53,4 +57,26 @@ impl Fixtures {
             fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
         toml::from_str(&text).with_context(|| format!("in {}", path.display()))
     }
+}
+
+/// Writes the student crates' sources of the solution, with `fixture` applied.
+pub fn write_wrong_submission(
+    root: &Path,
+    rubric: &Rubric,
+    fixture: &Fixture,
+    out: &Path,
+) -> anyhow::Result<PathBuf> {
+    let spec = rubric.regions().find(|r| r.name == fixture.region).with_context(|| {
+        format!("fixture {}: no region `{}` in the rubric", fixture.name, fixture.region)
+    })?;
+    for krate in &rubric.course.student_crates {
+        let src = Path::new(krate).join("src");
+        sandbox::copy_tree(&root.join(&src), &out.join(&src), &|_| false)?;
+    }
+    let file = out.join(&spec.file);
+    let text = fs::read_to_string(&file)?;
+    let wrong = regions::edit(&text, &fixture.region, &fixture.find, &fixture.replace)
+        .with_context(|| format!("fixture {}", fixture.name))?;
+    fs::write(&file, wrong)?;
+    Ok(file)
 }
