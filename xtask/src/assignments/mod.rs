@@ -327,8 +327,8 @@ pub fn has_bare_bit_pattern(text: &str) -> bool {
             while i < bytes.len() && bytes[i].is_ascii_digit() {
                 i += 1;
             }
-            let before = &text[start.saturating_sub(2)..start];
-            let hex_or_fraction = before.ends_with("0x") || before.ends_with('.');
+            let before = &bytes[start.saturating_sub(2)..start];
+            let hex_or_fraction = before.ends_with(b"0x") || before.ends_with(b".");
             if i - start >= 16 && !hex_or_fraction {
                 return true;
             }
@@ -383,6 +383,7 @@ mod tests {
         assert!(has_bare_bit_pattern("left: `Some([4666723172467343360])`"));
         assert!(!has_bare_bit_pattern("[10000.0] (bits 0x40c3880000000000)"));
         assert!(!has_bare_bit_pattern("got 0.30000000000000004, expected 2.683281572999747e-1"));
+        assert!(!has_bare_bit_pattern("(1 − 2.1)·w = -1.1e0 ± 2.0650148258027913e-15"));
     }
 
     #[test]

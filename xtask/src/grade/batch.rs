@@ -181,15 +181,21 @@ pub fn grade_all(
         }
     });
     let failures = failures.into_inner().unwrap_or_default();
-    if !failures.is_empty() {
-        anyhow::bail!("the grader itself failed on:\n  {}", failures.join("\n  "));
-    }
     let mut rows = rows.into_inner().unwrap_or_default();
     rows.sort_by(|a, b| a.student.cmp(&b.student));
     let assignments: Vec<(String, u32)> =
         rubric.assignments.iter().map(|a| (a.id.clone(), a.tests.values().sum())).collect();
+    // The gradebook is written whatever happened; a student the grader itself
+    // failed on is missing from it, and the command then fails naming them.
     let gradebook = out.join("gradebook.csv");
     fs::write(&gradebook, gradebook_csv(&assignments, &rows))?;
+    if !failures.is_empty() {
+        anyhow::bail!(
+            "the grader itself failed on (they are not in {}):\n  {}",
+            gradebook.display(),
+            failures.join("\n  ")
+        );
+    }
     Ok(Summary { assignments, rows, seconds: started.elapsed().as_secs_f64(), gradebook })
 }
 
