@@ -201,9 +201,71 @@ pub fn permute(v: &[f64], order: &[usize]) -> Vec<f64> {
     order.iter().map(|&i| v[i]).collect()
 }
 
-/// The bit patterns of `v`, for bit-for-bit comparisons (−0 ≠ +0 here).
-pub fn bits(v: &[f64]) -> Vec<u64> {
-    v.iter().map(|x| x.to_bits()).collect()
+/// `v` for a bit-for-bit comparison (−0 ≠ +0 here, and NaN equals the same NaN).
+///
+/// Two [`Bits`] are equal when every number has the same bit pattern; a failed
+/// comparison shows the numbers, with their bit patterns after them.
+pub fn bits(v: &[f64]) -> Bits {
+    Bits(v.to_vec())
+}
+
+/// Numbers compared bit for bit and shown as numbers: see [`bits`].
+#[derive(Clone)]
+pub struct Bits(pub Vec<f64>);
+
+impl PartialEq for Bits {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.len() == other.0.len()
+            && self.0.iter().zip(&other.0).all(|(a, b)| a.to_bits() == b.to_bits())
+    }
+}
+
+impl Eq for Bits {}
+
+impl std::fmt::Debug for Bits {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let numbers: Vec<String> = self.0.iter().map(|x| format!("{x:?}")).collect();
+        let patterns: Vec<String> =
+            self.0.iter().map(|x| format!("{:#018x}", x.to_bits())).collect();
+        write!(f, "[{}] (bits {})", numbers.join(", "), patterns.join(", "))
+    }
+}
+
+/// The suite's proptest settings: the default cases (`PROPTEST_CASES` still
+/// applies), failures saved next to the test file as `NAME.proptest-regressions`
+/// (said explicitly: proptest's default looks for a `lib.rs` beside the test and
+/// warns when it finds none), and a failing property that prints its panic once
+/// per assertion rather than once per shrinking step (see [`quiet_repeated_panics`]).
+pub fn config() -> ProptestConfig {
+    quiet_repeated_panics();
+    ProptestConfig {
+        failure_persistence: Some(Box::new(
+            proptest::test_runner::FileFailurePersistence::WithSource("proptest-regressions"),
+        )),
+        ..ProptestConfig::default()
+    }
+}
+
+/// Installs, once, a panic hook that prints a panic only the first time its
+/// source line panics on a thread: proptest's shrinking re-runs a failing case
+/// dozens of times, and each run would print the same assertion again. The final
+/// report (`Test failed: …; minimal failing input: …`) comes from another line
+/// and is printed.
+pub fn quiet_repeated_panics() {
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        let print = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            thread_local! {
+                static SEEN: std::cell::RefCell<std::collections::BTreeSet<String>> =
+                    const { std::cell::RefCell::new(std::collections::BTreeSet::new()) };
+            }
+            let at = info.location().map(|l| format!("{}:{}", l.file(), l.line()));
+            if SEEN.with(|seen| seen.borrow_mut().insert(at.unwrap_or_default())) {
+                print(info);
+            }
+        }));
+    });
 }
 
 // ANCHOR: step_from_zero
