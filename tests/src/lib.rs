@@ -201,9 +201,71 @@ pub fn permute(v: &[f64], order: &[usize]) -> Vec<f64> {
     order.iter().map(|&i| v[i]).collect()
 }
 
-/// The bit patterns of `v`, for bit-for-bit comparisons (−0 ≠ +0 here).
-pub fn bits(v: &[f64]) -> Vec<u64> {
-    v.iter().map(|x| x.to_bits()).collect()
+/// `v` for a bit-for-bit comparison (−0 ≠ +0 here, and NaN equals the same NaN).
+///
+/// Two [`Bits`] are equal when every number has the same bit pattern; a failed
+/// comparison shows the numbers, with their bit patterns after them.
+pub fn bits(v: &[f64]) -> Bits {
+    Bits(v.to_vec())
+}
+
+/// Numbers compared bit for bit and shown as numbers: see [`bits`].
+#[derive(Clone)]
+pub struct Bits(pub Vec<f64>);
+
+impl PartialEq for Bits {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.len() == other.0.len()
+            && self.0.iter().zip(&other.0).all(|(a, b)| a.to_bits() == b.to_bits())
+    }
+}
+
+impl Eq for Bits {}
+
+impl std::fmt::Debug for Bits {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let numbers: Vec<String> = self.0.iter().map(|x| format!("{x:?}")).collect();
+        let patterns: Vec<String> =
+            self.0.iter().map(|x| format!("{:#018x}", x.to_bits())).collect();
+        write!(f, "[{}] (bits {})", numbers.join(", "), patterns.join(", "))
+    }
+}
+
+/// The suite's proptest settings: the default cases (`PROPTEST_CASES` still
+/// applies), failures saved next to the test file as `NAME.proptest-regressions`
+/// (said explicitly: proptest's default looks for a `lib.rs` beside the test and
+/// warns when it finds none), and a failing property that prints its panic once
+/// per assertion rather than once per shrinking step (see [`quiet_repeated_panics`]).
+pub fn config() -> ProptestConfig {
+    quiet_repeated_panics();
+    ProptestConfig {
+        failure_persistence: Some(Box::new(
+            proptest::test_runner::FileFailurePersistence::WithSource("proptest-regressions"),
+        )),
+        ..ProptestConfig::default()
+    }
+}
+
+/// Installs, once, a panic hook that prints a panic only the first time its
+/// source line panics on a thread: proptest's shrinking re-runs a failing case
+/// dozens of times, and each run would print the same assertion again. The final
+/// report (`Test failed: …; minimal failing input: …`) comes from another line
+/// and is printed.
+pub fn quiet_repeated_panics() {
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        let print = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            thread_local! {
+                static SEEN: std::cell::RefCell<std::collections::BTreeSet<String>> =
+                    const { std::cell::RefCell::new(std::collections::BTreeSet::new()) };
+            }
+            let at = info.location().map(|l| format!("{}:{}", l.file(), l.line()));
+            if SEEN.with(|seen| seen.borrow_mut().insert(at.unwrap_or_default())) {
+                print(info);
+            }
+        }));
+    });
 }
 
 // ANCHOR: step_from_zero
@@ -328,3 +390,172 @@ pub fn central_differences(objective: &(impl Objective + ?Sized), w: &[f64], h: 
 /// Both live in the `sweep` crate, which judges every run of the book's sweeps by
 /// the same rules.
 pub use sweep::{Budget, Outcome};
+
+/// The libraries' own runs, and the course's construction that reproduces each
+/// library call: the parity test and the book's parity table both read these.
+pub mod references {
+    use adagrad::{AdagradConfig, EpsilonPlacement};
+    use gd::{Decoupled, HyperParameterError, L2, Optimizer, Schedule, Scheduled, Stop, minimize};
+    use momentum::{AdamConfig, MomentumConfig, RmsPropMomentumConfig, adamw};
+    use objectives::{DiagonalQuadratic, Objective, Rosenbrock};
+    use rmsprop::{CenteredRmsPropConfig, RmsPropConfig};
+
+    include!("../references/libraries.rs");
+
+    /// Every reference run: (library call, problem, the iterates after steps 1, 2, …),
+    /// written by `tests/references/generate.py` from the libraries themselves.
+    pub const RUNS: &[(&str, &str, &[[f64; 2]])] = LIBRARY_RUNS;
+
+    /// Every library call as Python, by name, as `generate.py` makes it; η is the
+    /// base rate of the problem ([`base_rate`]).
+    pub const CALLS: &[(&str, &str)] = LIBRARY_CALLS;
+
+    /// The problems of the reference runs, with their starts.
+    pub const PROBLEMS: [(&str, [f64; 2]); 2] =
+        [("ellipse", [-5.0, -2.0]), ("rosenbrock", [-1.5, 2.0])];
+
+    /// η of the reference runs on `problem`: 0.1 on the ellipse, 0.001 on
+    /// Rosenbrock's valley (whose curvature at the start is about 2000).
+    pub fn base_rate(problem: &str) -> f64 {
+        if problem == "ellipse" { 0.1 } else { 0.001 }
+    }
+
+    /// A library call and the course's construction that reproduces it.
+    pub struct Preset {
+        /// The call's name in the reference runs, such as `torch-adam-amsgrad`.
+        pub call: &'static str,
+        /// The course's construction, as Rust source; `eta` is the base rate.
+        pub course: &'static str,
+        build: fn(f64) -> Result<Box<dyn Optimizer>, HyperParameterError>,
+    }
+
+    impl Preset {
+        /// The course's optimizer for this call on `problem` (two weights).
+        pub fn build(&self, problem: &str) -> Result<Box<dyn Optimizer>, HyperParameterError> {
+            (self.build)(base_rate(problem))
+        }
+
+        /// The library's call, as Python.
+        pub fn library_call(&self) -> Option<&'static str> {
+            CALLS.iter().find(|(name, _)| *name == self.call).map(|(_, call)| *call)
+        }
+    }
+
+    /// Writes [`PRESETS`], each construction once: as code and as its source.
+    macro_rules! presets {
+        ($eta:ident; $($call:literal => $course:expr,)*) => {
+            /// Every library call of the reference runs, with the course's
+            /// construction that reproduces it.
+            pub const PRESETS: &[Preset] = &[$(
+                Preset {
+                    call: $call,
+                    course: stringify!($course),
+                    build: |$eta| Ok(Box::new($course?) as Box<dyn Optimizer>),
+                },
+            )*];
+        };
+    }
+
+    presets! { eta;
+        "torch-adagrad" => AdagradConfig::pytorch(4.0 * eta).build(2),
+        "torch-adagrad-lr-decay" => Scheduled::new(
+            AdagradConfig::pytorch(4.0 * eta).build(2)?,
+            Schedule::InverseTime { decay: 0.1 }
+        ),
+        "torch-adagrad-weight-decay" => L2::new(AdagradConfig::pytorch(4.0 * eta).build(2)?, 0.1, 2),
+        "keras-adagrad" => AdagradConfig::keras(4.0 * eta).build(2),
+        "optax-adagrad" => AdagradConfig::optax(4.0 * eta).build(2),
+        "torch-rmsprop" => RmsPropConfig::pytorch(eta).build(2),
+        "torch-rmsprop-weight-decay" => L2::new(RmsPropConfig::pytorch(eta).build(2)?, 0.1, 2),
+        "torch-rmsprop-momentum" => RmsPropMomentumConfig::pytorch(eta / 10.0, 0.9).build(2),
+        "torch-rmsprop-centered" => CenteredRmsPropConfig::pytorch(eta, 0.0).build(2),
+        "torch-rmsprop-centered-momentum" => CenteredRmsPropConfig::pytorch(eta / 10.0, 0.9).build(2),
+        "keras-rmsprop" => RmsPropConfig::keras(eta).build(2),
+        "keras-rmsprop-weight-decay" => Decoupled::new(RmsPropConfig::keras(eta).build(2)?, 0.1),
+        "keras-rmsprop-momentum" => RmsPropMomentumConfig::keras(eta / 10.0, 0.9).build(2),
+        "keras-rmsprop-centered" => CenteredRmsPropConfig::keras(eta, 0.0).build(2),
+        "keras-rmsprop-centered-momentum" => CenteredRmsPropConfig::keras(eta / 10.0, 0.9).build(2),
+        "optax-rmsprop" => RmsPropConfig::optax(eta).build(2),
+        "optax-rmsprop-momentum" => RmsPropMomentumConfig::optax(eta / 10.0, 0.9).build(2),
+        "optax-rmsprop-centered" => CenteredRmsPropConfig::optax(eta, 0.0).build(2),
+        "optax-rmsprop-centered-momentum" => CenteredRmsPropConfig::optax(eta / 10.0, 0.9).build(2),
+        "optax-rmsprop-centered-momentum-eps-outside" => CenteredRmsPropConfig::optax(eta / 10.0, 0.9)
+            .rmsprop(RmsPropConfig::optax(eta / 10.0).epsilon_placement(EpsilonPlacement::OutsideRoot))
+            .build(2),
+        "torch-sgd-momentum" => MomentumConfig::pytorch(eta / 2.0, 0.9).build(2),
+        "torch-sgd-nesterov" => MomentumConfig::pytorch(eta / 2.0, 0.9).nesterov(true).build(2),
+        "torch-sgd-momentum-weight-decay" => L2::new(MomentumConfig::pytorch(eta / 2.0, 0.9).build(2)?, 0.1, 2),
+        "keras-sgd-momentum" => MomentumConfig::keras(eta / 2.0, 0.9).build(2),
+        "keras-sgd-nesterov" => MomentumConfig::keras(eta / 2.0, 0.9).nesterov(true).build(2),
+        "optax-sgd-momentum" => MomentumConfig::optax(eta / 2.0, 0.9).build(2),
+        "optax-sgd-nesterov" => MomentumConfig::optax(eta / 2.0, 0.9).nesterov(true).build(2),
+        "torch-adam" => AdamConfig::pytorch(eta).build(2),
+        "torch-adam-amsgrad" => AdamConfig::pytorch_amsgrad(eta).build(2),
+        "torch-adam-weight-decay" => L2::new(AdamConfig::pytorch(eta).build(2)?, 0.1, 2),
+        "torch-adamw" => adamw(AdamConfig::pytorch(eta), 0.1, 2),
+        "torch-adamw-amsgrad" => adamw(AdamConfig::pytorch_amsgrad(eta), 0.1, 2),
+        "torch-adam-step-lr" => Scheduled::new(
+            AdamConfig::pytorch(eta).build(2)?,
+            Schedule::StepDecay { every: 10, factor: 0.5 }
+        ),
+        "torch-adam-cosine" => Scheduled::new(
+            AdamConfig::pytorch(eta).build(2)?,
+            Schedule::Cosine { steps: 60, floor: 0.1 }
+        ),
+        "torch-adam-linear-warmup" => Scheduled::new(
+            AdamConfig::pytorch(eta).build(2)?,
+            Schedule::Warmup { steps: 10, start: 0.1, then: Box::new(Schedule::Constant) }
+        ),
+        "optax-adam" => AdamConfig::optax(eta).build(2),
+        "optax-amsgrad" => AdamConfig::optax_amsgrad(eta).build(2),
+        "optax-adamw" => adamw(AdamConfig::optax(eta), 0.1, 2),
+        "optax-adam-step-decay" => Scheduled::new(
+            AdamConfig::optax(eta).build(2)?,
+            Schedule::StepDecay { every: 10, factor: 0.5 }
+        ),
+        "optax-adam-cosine" => Scheduled::new(
+            AdamConfig::optax(eta).build(2)?,
+            Schedule::Cosine { steps: 40, floor: 0.1 }
+        ),
+        "optax-adam-warmup-cosine" => Scheduled::new(
+            AdamConfig::optax(eta).build(2)?,
+            Schedule::Warmup {
+                steps: 10,
+                start: 0.1,
+                then: Box::new(Schedule::Cosine { steps: 40, floor: 0.1 }),
+            }
+        ),
+    }
+
+    /// The course's preset for the library call `name`.
+    pub fn preset(name: &str) -> Option<&'static Preset> {
+        PRESETS.iter().find(|preset| preset.call == name)
+    }
+
+    /// The largest relative difference, over every step and weight, between the
+    /// course's run of `preset` on `problem` and the library's `iterates`; an error
+    /// if the course's run stops early or the preset is refused.
+    pub fn largest_difference(
+        preset: &Preset,
+        problem: &str,
+        iterates: &[[f64; 2]],
+    ) -> Result<f64, String> {
+        let (objective, start): (Box<dyn Objective>, [f64; 2]) = match problem {
+            "ellipse" => (Box::new(DiagonalQuadratic::ellipse()), PROBLEMS[0].1),
+            "rosenbrock" => (Box::new(Rosenbrock::default()), PROBLEMS[1].1),
+            other => return Err(format!("no problem called {other}")),
+        };
+        let mut optimizer = preset.build(problem).map_err(|error| error.to_string())?;
+        let stop = Stop::after(iterates.len()).or_when_gradient_below(0.0);
+        let trace = minimize(objective.as_ref(), optimizer.as_mut(), &start, stop);
+        if trace.steps() != iterates.len() {
+            return Err(format!("{} on {problem} stopped early: {:?}", preset.call, trace.stop));
+        }
+        Ok(trace.iterates[1..]
+            .iter()
+            .zip(iterates)
+            .flat_map(|(ours, theirs)| ours.iter().zip(theirs))
+            .map(|(a, b)| (a - b).abs() / a.abs().max(b.abs()).max(f64::MIN_POSITIVE))
+            .fold(0.0, f64::max))
+    }
+}

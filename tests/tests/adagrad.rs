@@ -19,6 +19,7 @@ use proptest::prelude::*;
 
 // ANCHOR: lemma_root_of_square
 proptest! {
+    #![proptest_config(descent_tests::config())]
     /// **Lemma: the square root of a rounded square is exact, √fl(g²) = |g|.**
     ///
     /// Conditions: 1e-150 ≤ |g| ≤ 1e150, so that g² is a normal number.
@@ -38,6 +39,7 @@ proptest! {
 
 // ANCHOR: adagrad_follows_the_rule
 proptest! {
+    #![proptest_config(descent_tests::config())]
     /// **Each step follows the rule: G ← G + g², then w ← w − η·g/√(G + ε).**
     ///
     /// Conditions: any settings in range (η in [1e-3, 10], ε = 0 or in
@@ -87,6 +89,7 @@ proptest! {
 
 // ANCHOR: adagrad_rates_never_increase
 proptest! {
+    #![proptest_config(descent_tests::config())]
     /// **The effective learning rate η/√(G + ε) of every weight never increases,
     /// exactly.**
     ///
@@ -121,6 +124,7 @@ proptest! {
 
 // ANCHOR: adagrad_steps_bounded
 proptest! {
+    #![proptest_config(descent_tests::config())]
     /// **Every step is bounded: |Δwⱼ| ≤ η, up to one ulp.**
     ///
     /// Conditions: as for the update rule; the step is measured from w = 0 so
@@ -151,6 +155,7 @@ proptest! {
 
 // ANCHOR: adagrad_accumulator_grows
 proptest! {
+    #![proptest_config(descent_tests::config())]
     /// **The accumulator never decreases.**
     ///
     /// Conditions: as for the update rule.
@@ -179,6 +184,7 @@ proptest! {
 
 // ANCHOR: adagrad_zero_gradient
 proptest! {
+    #![proptest_config(descent_tests::config())]
     /// **A zero gradient gives a zero step, never NaN.**
     ///
     /// Conditions: as for the update rule; one gradient entry in ten is exactly 0,
@@ -208,6 +214,7 @@ proptest! {
 
 // ANCHOR: adagrad_sign
 proptest! {
+    #![proptest_config(descent_tests::config())]
     /// **Each coordinate moves against the sign of its gradient.**
     ///
     /// Conditions: as for the update rule. From w = 0 the move is strict; from
@@ -242,6 +249,7 @@ proptest! {
 
 // ANCHOR: adagrad_scale_invariance
 proptest! {
+    #![proptest_config(descent_tests::config())]
     /// **Scale invariance: multiplying every gradient by c = 2ᵏ leaves the steps
     /// bit-identical when ε = 0.**
     ///
@@ -279,6 +287,7 @@ proptest! {
 
 // ANCHOR: adagrad_separable
 proptest! {
+    #![proptest_config(descent_tests::config())]
     /// **Coordinates are independent: permuting coordinates commutes with the
     /// step, bit for bit.**
     ///
@@ -302,6 +311,7 @@ proptest! {
 
 // ANCHOR: adagrad_stall
 proptest! {
+    #![proptest_config(descent_tests::config())]
     /// **Under a constant gradient the step shrinks like 1/√t: the stall.**
     ///
     /// Conditions: ε = 0, G₀ = 0, a constant gradient g with 1e-150 ≤ |gⱼ| ≤ 1e150,

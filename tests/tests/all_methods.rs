@@ -82,6 +82,7 @@ fn objective(index: usize) -> Box<dyn Objective> {
 
 // ANCHOR: finite_in_finite_out
 proptest! {
+    #![proptest_config(descent_tests::config())]
     /// **Finite inputs in range give finite outputs.**
     ///
     /// Conditions: any method (gradient descent, Adagrad, RMSprop, heavy ball,
@@ -138,6 +139,7 @@ proptest! {
 
 // ANCHOR: fresh_optimizer_reproduces
 proptest! {
+    #![proptest_config(descent_tests::config())]
     /// **A fresh optimizer reproduces the same trajectory: no hidden global state.**
     ///
     /// Conditions: any method with settings in range, one of the course's
@@ -166,7 +168,7 @@ proptest! {
         let _ = run(other, other_index);
         let again = run(method, index);
         prop_assert_eq!(&first, &again);
-        let bits = |v: &[Vec<f64>]| v.iter().flatten().map(|x| x.to_bits()).collect::<Vec<_>>();
+        let bits = |v: &[Vec<f64>]| descent_tests::bits(&v.iter().flatten().copied().collect::<Vec<_>>());
         prop_assert_eq!(bits(&first.iterates), bits(&again.iterates));
     }
 }

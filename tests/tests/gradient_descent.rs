@@ -60,6 +60,7 @@ fn assert_each_coordinate_scaled(w: &[f64], next: &[f64], eta: f64, curvatures: 
 
 // ANCHOR: gd_one_step_is_exact
 proptest! {
+    #![proptest_config(descent_tests::config())]
     /// **One step is exactly w − η·g.**
     ///
     /// Conditions: any η in [1e-3, 10], parameters in [−1000, 1000], gradient
@@ -85,6 +86,7 @@ proptest! {
 
 // ANCHOR: gd_contracts_below_two_over_l
 proptest! {
+    #![proptest_config(descent_tests::config())]
     /// **Below η = 2/L every coordinate contracts by |1 − η·λⱼ| and the loss never
     /// increases.**
     ///
@@ -128,6 +130,7 @@ proptest! {
 
 // ANCHOR: gd_diverges_above_two_over_l
 proptest! {
+    #![proptest_config(descent_tests::config())]
     /// **Above η = 2/L the run diverges, fastest along the steepest direction.**
     ///
     /// Conditions: as above, with η = θ·2/L and θ in [1.05, 4], so that the
@@ -173,6 +176,7 @@ proptest! {
 
 // ANCHOR: gd_oscillates_at_two_over_l
 proptest! {
+    #![proptest_config(descent_tests::config())]
     /// **At η = 2/L the steepest coordinate oscillates with period 2, exactly.**
     ///
     /// Conditions: the largest curvature is a power of two, L = 2ᵏ with k in
@@ -210,7 +214,7 @@ proptest! {
         let floor = (l / 2.0) * w0 * w0;
         for (t, w) in trace.iterates.iter().enumerate() {
             let expected = if t % 2 == 0 { w0 } else { -w0 };
-            prop_assert_eq!(w[steepest_j].to_bits(), expected.to_bits(), "iterate {}", t);
+            prop_assert_eq!(descent_tests::bits(&[w[steepest_j]]), descent_tests::bits(&[expected]), "iterate {}", t);
             prop_assert!(trace.losses[t] >= floor, "the loss fell below (L/2)·w0² at {}", t);
         }
         for pair in trace.iterates.windows(2) {

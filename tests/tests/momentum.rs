@@ -61,7 +61,7 @@ const ESCAPED: f64 = 1e6;
 /// descent is β = 0: 0 < η·λ < 2.
 #[test]
 fn heavy_ball_on_a_quadratic_is_stable_iff_eta_lambda_is_between_0_and_2_1_plus_beta() {
-    proptest!(|(
+    proptest!(descent_tests::config(), |(
         beta in 0.0..0.95f64,
         eta in log_uniform(-3.0, 0.0),
         inside in 0.02..0.98f64,
@@ -93,7 +93,7 @@ fn heavy_ball_on_a_quadratic_is_stable_iff_eta_lambda_is_between_0_and_2_1_plus_
 /// the look-ahead buys damping, not a larger learning rate.
 #[test]
 fn nesterov_on_a_quadratic_is_stable_iff_eta_lambda_is_between_0_and_its_edge() {
-    proptest!(|(
+    proptest!(descent_tests::config(), |(
         beta in 0.0..0.95f64,
         eta in log_uniform(-3.0, 0.0),
         inside in 0.02..0.98f64,
@@ -132,7 +132,7 @@ fn on_the_ellipse_eta_0_6_is_too_large_for_gradient_descent_but_not_for_momentum
 /// gradient descent subtracts, so every bit agrees.
 #[test]
 fn momentum_with_beta_zero_is_gradient_descent_bit_for_bit() {
-    proptest!(|(
+    proptest!(descent_tests::config(), |(
         eta in log_uniform(-4.0, 1.0),
         nesterov in any::<bool>(),
         start in prop::collection::vec(-1e3..1e3f64, 1..6),
@@ -146,7 +146,7 @@ fn momentum_with_beta_zero_is_gradient_descent_bit_for_bit() {
         for g in &gradients {
             momentum.step(&mut a, &g[..n]);
             gd.step(&mut b, &g[..n]);
-            let bits = |w: &[f64]| w.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            let bits = descent_tests::bits;
             prop_assert_eq!(bits(&a), bits(&b));
         }
     });
@@ -172,7 +172,7 @@ fn momentum_with_beta_zero_is_gradient_descent_bit_for_bit() {
 /// bounds: for the defaults about 1.1e-14 for m̂ and 5.7e-13 for the step.
 #[test]
 fn adam_under_a_constant_gradient_has_m_hat_g_and_steps_of_eta_g_over_abs_g_plus_epsilon() {
-    proptest!(|(
+    proptest!(descent_tests::config(), |(
         g in signed(log_uniform(-4.0, 4.0)),
         eta in log_uniform(-4.0, 0.0),
         epsilon in prop_oneof![Just(0.0), Just(1e-8), log_uniform(-12.0, -2.0)],
@@ -226,7 +226,7 @@ fn adam_under_a_constant_gradient_has_m_hat_g_and_steps_of_eta_g_over_abs_g_plus
 /// relative.
 #[test]
 fn adam_with_beta1_zero_is_rmsprop_with_a_bias_corrected_learning_rate() {
-    proptest!(|(
+    proptest!(descent_tests::config(), |(
         eta in log_uniform(-4.0, 0.0),
         beta2 in prop_oneof![Just(0.999), 0.0..0.9999f64],
         epsilon in prop_oneof![Just(0.0), Just(1e-8), log_uniform(-12.0, -2.0)],
@@ -246,7 +246,7 @@ fn adam_with_beta1_zero_is_rmsprop_with_a_bias_corrected_learning_rate() {
             adam_without_epsilon.step(&mut plain_w, &[g]);
             rmsprop.step(&mut rmsprop_w, &[g]);
             let big_g = rmsprop.accumulator()[0];
-            prop_assert_eq!(adam.second_moment()[0].to_bits(), big_g.to_bits());
+            prop_assert_eq!(descent_tests::bits(&adam.second_moment()[..1]), descent_tests::bits(&[big_g]));
 
             let c = bias_correction(beta2, t);
             let scaled_epsilon = if inside { epsilon * c } else { epsilon * c.sqrt() };
@@ -299,7 +299,7 @@ fn cauchy_schwarz_bound(eta: f64, beta1: f64, beta2: f64, t: u64) -> f64 {
 /// (see the constant-gradient property), far below the 1e-9 allowed here.
 #[test]
 fn adams_step_never_exceeds_the_cauchy_schwarz_bound() {
-    proptest!(|(
+    proptest!(descent_tests::config(), |(
         eta in log_uniform(-4.0, 0.0),
         beta1 in prop_oneof![Just(0.9), 0.0..0.99f64],
         beta2 in prop_oneof![Just(0.999), 0.5..0.9999f64],

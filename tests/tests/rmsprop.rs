@@ -20,6 +20,7 @@ use rmsprop::{RmsProp, RmsPropConfig};
 
 // ANCHOR: rmsprop_follows_the_rule
 proptest! {
+    #![proptest_config(descent_tests::config())]
     /// **Each step follows the rule: G ← γ·G + (1 − γ)·g², then
     /// w ← w − η·g/√(G + ε).**
     ///
@@ -71,6 +72,7 @@ proptest! {
 
 // ANCHOR: rmsprop_steps_bounded
 proptest! {
+    #![proptest_config(descent_tests::config())]
     /// **Bounded scaling: with G₀ = 0, every step is at most η/√(1 − γ), and the
     /// first step reaches it when ε = 0.**
     ///
@@ -113,6 +115,7 @@ proptest! {
 
 // ANCHOR: rmsprop_convex_combination
 proptest! {
+    #![proptest_config(descent_tests::config())]
     /// **The accumulator is a convex combination: it stays between the smallest
     /// and the largest of G₀ and the squared gradients seen so far.**
     ///
@@ -155,6 +158,7 @@ proptest! {
 
 // ANCHOR: rmsprop_geometric
 proptest! {
+    #![proptest_config(descent_tests::config())]
     /// **Under a constant gradient g the accumulator converges geometrically to g²:
     /// |Gₜ − g²| ≤ γᵗ·|G₀ − g²|, up to a rounding slack of (7t + 3)·u·max(G₀, g²).**
     ///
@@ -193,6 +197,7 @@ proptest! {
 
 // ANCHOR: rmsprop_no_stall
 proptest! {
+    #![proptest_config(descent_tests::config())]
     /// **Under a constant gradient the step tends to the non-zero constant
     /// η·g/√(g² + ε): RMSprop does not stall where Adagrad does.**
     ///
@@ -229,6 +234,7 @@ proptest! {
 
 // ANCHOR: rmsprop_sign_like
 proptest! {
+    #![proptest_config(descent_tests::config())]
     /// **γ = 0 gives the sign-like step η·g/√(g² + ε); with ε = 0 it is η·sign(g)
     /// to one ulp.**
     ///
@@ -271,6 +277,7 @@ proptest! {
 
 // ANCHOR: rmsprop_separable
 proptest! {
+    #![proptest_config(descent_tests::config())]
     /// **Coordinates are independent: permuting coordinates commutes with the
     /// step, bit for bit.**
     ///
@@ -289,6 +296,7 @@ proptest! {
 
 // ANCHOR: rmsprop_sign_and_zero
 proptest! {
+    #![proptest_config(descent_tests::config())]
     /// **Each coordinate moves against the sign of its gradient, and a zero
     /// gradient gives a zero step.**
     ///

@@ -71,6 +71,7 @@ fn term_scales(problem: &LogisticRegression) -> Vec<f64> {
 
 // ANCHOR: logistic_central_differences
 proptest! {
+    #![proptest_config(descent_tests::config())]
     /// **The gradient is the derivative of the loss: it matches central
     /// differences.**
     ///
@@ -100,6 +101,7 @@ proptest! {
 
 // ANCHOR: logistic_gradient_at_zero
 proptest! {
+    #![proptest_config(descent_tests::config())]
     /// **At w = 0 the gradient is the mean of (½ − yᵢ)·x̃ᵢ, with x̃ᵢ = (xᵢ, 1).**
     ///
     /// Conditions: data and λ as for the central differences; w = 0 (and b = 0).
@@ -145,6 +147,7 @@ fn both_labels() -> impl Strategy<Value = Vec<f64>> {
 
 // ANCHOR: logistic_log_odds
 proptest! {
+    #![proptest_config(descent_tests::config())]
     /// **An intercept-only model's gradient vanishes at the log-odds: with every
     /// feature 0, ∇J(0, …, 0, b*) = 0 for b* = log(k/(N − k)), k the number of 1s.**
     ///
@@ -180,6 +183,7 @@ proptest! {
 
 // ANCHOR: logistic_symmetry
 proptest! {
+    #![proptest_config(descent_tests::config())]
     /// **Flipping every label and the sign of every weight keeps the loss and
     /// negates the gradient: J'(−w) = J(w) and ∇J'(−w) = −∇J(w), where J' has the
     /// labels 1 − yᵢ.**
@@ -202,7 +206,7 @@ proptest! {
         let flipped_labels = problem.labels().iter().map(|y| 1.0 - y).collect();
         let flipped = logistic(rows, flipped_labels, problem.ridge());
         let minus_w: Vec<f64> = w.iter().map(|x| -x).collect();
-        prop_assert_eq!(flipped.value(&minus_w).to_bits(), problem.value(&w).to_bits());
+        prop_assert_eq!(descent_tests::bits(&[flipped.value(&minus_w)]), descent_tests::bits(&[problem.value(&w)]));
         let (g, g_flipped) = (gradient_of(&problem, &w), gradient_of(&flipped, &minus_w));
         let scales = term_scales(&problem);
         let d = problem.features();
@@ -251,6 +255,7 @@ fn assert_is_the_full_gradient(
 
 // ANCHOR: epoch_average
 proptest! {
+    #![proptest_config(descent_tests::config())]
     /// **An epoch of equal batches without replacement averages to the full
     /// gradient: (1/m)·Σₖ ∇J_{Bₖ}(w) = ∇J(w).**
     ///
@@ -323,6 +328,7 @@ fn draws(n: usize, size: usize) -> Vec<Vec<usize>> {
 
 // ANCHOR: unbiased_batches
 proptest! {
+    #![proptest_config(descent_tests::config())]
     /// **The batch gradient is unbiased: its mean over all equally likely
     /// batches of b samples is the full gradient, with or without replacement.**
     ///
@@ -369,6 +375,7 @@ proptest! {
 
 // ANCHOR: seeded_run
 proptest! {
+    #![proptest_config(descent_tests::config())]
     /// **A seeded minibatch run is reproducible: the same seed gives the same
     /// trace, bit for bit, and the trace records the full loss.**
     ///
@@ -402,7 +409,7 @@ proptest! {
         let (first, second) = (run(), run());
         prop_assert_eq!(&first, &second);
         for (w, loss) in first.iterates.iter().zip(&first.losses) {
-            prop_assert_eq!(loss.to_bits(), problem.value(w).to_bits());
+            prop_assert_eq!(descent_tests::bits(&[*loss]), descent_tests::bits(&[problem.value(w)]));
         }
     }
 }
@@ -438,7 +445,7 @@ fn iterates(
 }
 
 /// The bit patterns of every iterate, for exact comparisons.
-fn all_bits(iterates: &[Vec<f64>]) -> Vec<Vec<u64>> {
+fn all_bits(iterates: &[Vec<f64>]) -> Vec<descent_tests::Bits> {
     iterates.iter().map(|w| descent_tests::bits(w)).collect()
 }
 
@@ -463,6 +470,7 @@ fn assert_same_iterates(a: &gd::Trace, b: &gd::Trace) -> Result<(), TestCaseErro
 
 // ANCHOR: scaled_cost_moves_gd
 proptest! {
+    #![proptest_config(descent_tests::config())]
     /// **Gradient descent on c·J with η takes the steps of gradient descent on J
     /// with c·η: its window of learning rates moves by 1/c.**
     ///
@@ -495,6 +503,7 @@ proptest! {
 
 // ANCHOR: scaled_cost_keeps_adagrad
 proptest! {
+    #![proptest_config(descent_tests::config())]
     /// **Adagrad with ε = 0 takes the same steps on c·J as on J, with the same η:
     /// its window of learning rates does not move.**
     ///

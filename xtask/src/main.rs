@@ -5,7 +5,11 @@
 //! - `cargo xtask book [--open]`: build the book offline, failing on a broken include.
 //! - `cargo xtask mdbook-preprocessor`: the book's preprocessor, as `mdbook` calls it.
 //! - `cargo xtask student --out DIR`: a student copy with the solutions cut out.
-//! - `cargo xtask grade [--dir SUBMISSION]`: grade by the test suite and the rubric.
+//! - `cargo xtask grade [--dir SUBMISSION | --batch DIR]`: grade by the test suite
+//!   and the rubric, in the platforms' formats.
+//! - `cargo xtask gradescope --out DIR`: a Gradescope autograder bundle.
+//! - `cargo xtask classroom50 --out DIR`: the autograding workflow of a student's
+//!   repository on Classroom50.
 //! - `cargo xtask assignments check`: prove the student copy, rubric and grader right.
 
 use std::process::ExitCode;
@@ -14,8 +18,10 @@ use clap::{Parser, Subcommand};
 
 mod assignments;
 mod book;
+mod classroom50;
 mod figures;
 mod grade;
+mod gradescope;
 mod kit;
 mod student;
 mod sweeps;
@@ -45,6 +51,10 @@ enum Command {
     Grade(grade::Args),
     /// Check the course kit: student copy, rubric, grader, wrong submissions.
     Assignments(assignments::Args),
+    /// Write a Gradescope autograder bundle.
+    Gradescope(gradescope::Args),
+    /// Write the Classroom50 autograding workflow of a student's repository.
+    Classroom50(classroom50::Args),
 }
 
 fn main() -> ExitCode {
@@ -57,6 +67,8 @@ fn main() -> ExitCode {
         Command::Student(args) => student::run(args),
         Command::Grade(args) => grade::run(args),
         Command::Assignments(args) => assignments::run(args),
+        Command::Gradescope(args) => gradescope::run(args),
+        Command::Classroom50(args) => classroom50::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -31,7 +31,7 @@
 
 mod scaled;
 
-use gd::{HyperParameterError, Optimizer, assert_same_length};
+use gd::{HyperParameterError, LearningRate, Optimizer, assert_same_length};
 pub use scaled::{EpsilonPlacement, ScaledStep};
 
 /// The settings of an Adagrad optimizer, validated by [`build`](Self::build).
@@ -165,6 +165,16 @@ impl Optimizer for Adagrad {
 
     fn effective_learning_rates(&self) -> Option<Vec<f64>> {
         Some(self.accumulator.iter().map(|&g| self.scale.effective_learning_rate(g)).collect())
+    }
+}
+
+impl LearningRate for Adagrad {
+    fn learning_rate(&self) -> f64 {
+        self.scale.learning_rate()
+    }
+
+    fn set_learning_rate(&mut self, learning_rate: f64) -> Result<(), HyperParameterError> {
+        self.scale.set_learning_rate(learning_rate)
     }
 }
 

@@ -46,6 +46,15 @@ impl ScaledStep {
         self.learning_rate
     }
 
+    /// Sets η (a schedule changes it between steps).
+    ///
+    /// # Errors
+    /// If η is not finite and > 0; then η stays as it was.
+    pub fn set_learning_rate(&mut self, learning_rate: f64) -> Result<(), HyperParameterError> {
+        self.learning_rate = HyperParameterError::check_learning_rate(learning_rate)?;
+        Ok(())
+    }
+
     /// ε.
     pub fn epsilon(&self) -> f64 {
         self.epsilon

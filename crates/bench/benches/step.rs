@@ -33,13 +33,14 @@ struct Row {
     baseline_two: f64,
 }
 
-/// The arrays of a measurement: parameters, gradients and two state arrays for
+/// The arrays of a measurement: parameters, gradients and three state arrays for
 /// the baselines (the optimizers keep their own).
 struct Arrays {
     params: Vec<f64>,
     grads: Vec<f64>,
     first: Vec<f64>,
     second: Vec<f64>,
+    third: Vec<f64>,
 }
 
 impl Arrays {
@@ -49,6 +50,7 @@ impl Arrays {
             grads: (0..n).map(|i| 1e-3 * ((i % 17) as f64 - 8.0)).collect(),
             first: vec![0.0; n],
             second: vec![0.0; n],
+            third: vec![0.0; n],
         }
     }
 
@@ -59,8 +61,7 @@ impl Arrays {
             words,
             black_box(&mut self.params),
             black_box(&self.grads),
-            &mut self.first,
-            &mut self.second,
+            [&mut self.first, &mut self.second, &mut self.third],
         );
     }
 }

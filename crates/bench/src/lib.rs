@@ -5,7 +5,12 @@
 //! cache: gradient descent reads w and g and writes w (3 words an element);
 //! Adagrad and RMSprop also read and write G (5 words), and so does momentum with
 //! its velocity v; RMSprop with momentum (G and b) and Adam (m and G) read and
-//! write two state arrays (7 words). The baselines here do the
+//! write two state arrays (7 words), as does centered RMSprop (G and ḡ); centered
+//! RMSprop with momentum (G, ḡ and b) and AMSGrad (m, G and its maximum) three
+//! (9 words). The wrappers of "What the libraries add" (L2 and decoupled weight
+//! decay, schedules) are timed against the words of the method they wrap, so
+//! their ratio shows what the wrapper costs: L2 writes and reads a buffer of
+//! g + λ·w, decoupled decay reads and writes w once more. The baselines here do the
 //! least arithmetic that moves exactly those words, so the ratio
 //! optimizer / baseline says how much of the machine's memory speed the plain,
 //! readable loop reaches. Both are timed interleaved, best of several runs, so the
@@ -20,12 +25,12 @@ use std::time::{Duration, Instant};
 
 use adagrad::AdagradConfig;
 use fast::{
-    Fast, FastAdagrad, FastAdam, FastGradientDescent, FastMomentum, FastRmsProp,
-    FastRmsPropMomentum, Plan,
+    Fast, FastAdagrad, FastAdam, FastCenteredRmsProp, FastGradientDescent, FastMomentum,
+    FastRmsProp, FastRmsPropMomentum, Plan,
 };
-use gd::{GradientDescent, Optimizer};
+use gd::{Decoupled, GradientDescent, L2, Optimizer, Schedule, Scheduled};
 use momentum::{AdamConfig, MomentumConfig, RmsPropMomentumConfig};
-use rmsprop::RmsPropConfig;
+use rmsprop::{CenteredRmsPropConfig, RmsPropConfig};
 
 /// Reads w and g, writes w: the bytes gradient descent moves.
 pub fn baseline_three_words(params: &mut [f64], grads: &[f64]) {
@@ -63,45 +68,65 @@ pub fn baseline_seven_words(
     }
 }
 
-/// The same-bytes baseline of `words` words an element (3, 5 or 7: see the three
-/// functions above), on `threads` threads that each take one contiguous piece of
-/// every array (one thread runs in the caller, the others are scoped threads).
+/// Reads w, g and three state arrays, writes w and the three states: the bytes
+/// centered RMSprop with momentum and AMSGrad move.
+pub fn baseline_nine_words(params: &mut [f64], grads: &[f64], states: [&mut [f64]; 3]) {
+    gd::assert_same_length("params", params.len(), "grads", grads.len());
+    let [first, second, third] = states;
+    gd::assert_same_length("params", params.len(), "the first state", first.len());
+    gd::assert_same_length("params", params.len(), "the second state", second.len());
+    gd::assert_same_length("params", params.len(), "the third state", third.len());
+    let states = first.iter_mut().zip(second.iter_mut()).zip(third.iter_mut());
+    for ((w, g), ((a, b), c)) in params.iter_mut().zip(grads).zip(states) {
+        *a += g;
+        *b += *a;
+        *c += *b;
+        *w -= *c;
+    }
+}
+
+/// The same-bytes baseline of `words` words an element (3, 5, 7 or 9: see the
+/// four functions above), on `threads` threads that each take one contiguous
+/// piece of every array (one thread runs in the caller, the others are scoped
+/// threads). `states` holds the state arrays the baseline needs, and more.
 ///
 /// # Panics
-/// If `words` is not 3, 5 or 7, or the arrays differ in length.
+/// If `words` is not 3, 5, 7 or 9, or the arrays differ in length.
 pub fn baseline_in_threads(
     threads: usize,
     words: usize,
     params: &mut [f64],
     grads: &[f64],
-    first: &mut [f64],
-    second: &mut [f64],
+    states: [&mut [f64]; 3],
 ) {
     gd::assert_same_length("params", params.len(), "grads", grads.len());
-    let baseline = |w: &mut [f64], g: &[f64], a: &mut [f64], b: &mut [f64]| match words {
+    for state in &states {
+        gd::assert_same_length("params", params.len(), "a state", state.len());
+    }
+    let baseline = |w: &mut [f64], g: &[f64], [a, b, c]: [&mut [f64]; 3]| match words {
         3 => baseline_three_words(w, g),
         5 => baseline_five_words(w, g, a),
         7 => baseline_seven_words(w, g, a, b),
-        _ => panic!("a baseline moves 3, 5 or 7 words an element, not {words}"),
+        9 => baseline_nine_words(w, g, [a, b, c]),
+        _ => panic!("a baseline moves 3, 5, 7 or 9 words an element, not {words}"),
     };
-    gd::assert_same_length("params", params.len(), "the first state", first.len());
-    gd::assert_same_length("params", params.len(), "the second state", second.len());
     let n = params.len();
     if threads <= 1 {
-        return baseline(params, grads, first, second);
+        return baseline(params, grads, states);
     }
     let piece = n.div_ceil(threads).next_multiple_of(8);
     std::thread::scope(|scope| {
-        let (mut w, mut g, mut a, mut b) = (params, grads, first, second);
+        let (mut w, mut g, mut rest) = (params, grads, states);
         while w.len() > piece {
             let (w_head, w_rest) = w.split_at_mut(piece);
             let (g_head, g_rest) = g.split_at(piece);
-            let (a_head, a_rest) = a.split_at_mut(piece);
-            let (b_head, b_rest) = b.split_at_mut(piece);
-            scope.spawn(move || baseline(w_head, g_head, a_head, b_head));
-            (w, g, a, b) = (w_rest, g_rest, a_rest, b_rest);
+            let [a, b, c] = rest;
+            let ((a_head, a_rest), (b_head, b_rest), (c_head, c_rest)) =
+                (a.split_at_mut(piece), b.split_at_mut(piece), c.split_at_mut(piece));
+            scope.spawn(move || baseline(w_head, g_head, [a_head, b_head, c_head]));
+            (w, g, rest) = (w_rest, g_rest, [a_rest, b_rest, c_rest]);
         }
-        baseline(w, g, a, b);
+        baseline(w, g, rest);
     });
 }
 
@@ -128,10 +153,11 @@ pub fn gigabytes_per_second(n: usize, words: usize, time: Duration) -> f64 {
 pub struct Method {
     /// Its name in tables and in the CSV.
     pub name: &'static str,
-    /// f64 words read or written per element (3, 5 or 7).
+    /// f64 words read or written per element (3, 5, 7 or 9; for a wrapper, the
+    /// words of the method it wraps).
     pub words: usize,
     /// Floating-point operations per element (+, −, ×, ÷ and √ each count one;
-    /// the comparison that guards a division does not).
+    /// the comparison that guards a division does not, nor does a maximum).
     pub flops: usize,
     /// Divisions and square roots per element: the work of the divider.
     pub divider_ops: usize,
@@ -145,8 +171,18 @@ pub struct Method {
 /// finite for thousands of steps.
 pub const ETA: f64 = 1e-3;
 
-/// The seven steps of the course, with their default settings.
-pub fn methods() -> [Method; 7] {
+/// The weight decay λ of the benchmark's L2 and AdamW rows.
+pub const DECAY: f64 = 1e-2;
+
+/// The cosine schedule of the benchmark's scheduled row: T = 1000 steps down to
+/// 0.1·η, then flat (α > 0 keeps η > 0 for every run, however long).
+pub fn cosine() -> Schedule {
+    Schedule::Cosine { steps: 1_000, floor: 0.1 }
+}
+
+/// The seven steps of the course, with their default settings, then the six of
+/// "What the libraries add".
+pub fn methods() -> [Method; 13] {
     [
         Method {
             name: "GD",
@@ -220,6 +256,83 @@ pub fn methods() -> [Method; 7] {
             readable: |n| Box::new(AdamConfig::new(ETA).build(n).expect("valid")),
             fast: |n, p| {
                 Box::new(FastAdam::new(AdamConfig::new(ETA), n).expect("valid").with_plan(p))
+            },
+        },
+        Method {
+            name: "RMSprop centered",
+            words: 7,
+            flops: 14,
+            divider_ops: 2,
+            readable: |n| Box::new(CenteredRmsPropConfig::new(ETA).build(n).expect("valid")),
+            fast: |n, p| {
+                let config = CenteredRmsPropConfig::new(ETA);
+                Box::new(FastCenteredRmsProp::new(config, n).expect("valid").with_plan(p))
+            },
+        },
+        Method {
+            name: "centered+momentum",
+            words: 9,
+            flops: 16,
+            divider_ops: 2,
+            readable: |n| {
+                Box::new(CenteredRmsPropConfig::pytorch(ETA, 0.9).build(n).expect("valid"))
+            },
+            fast: |n, p| {
+                let config = CenteredRmsPropConfig::pytorch(ETA, 0.9);
+                Box::new(FastCenteredRmsProp::new(config, n).expect("valid").with_plan(p))
+            },
+        },
+        Method {
+            name: "AMSGrad",
+            words: 9,
+            flops: 14,
+            divider_ops: 2,
+            readable: |n| Box::new(AdamConfig::pytorch_amsgrad(ETA).build(n).expect("valid")),
+            fast: |n, p| {
+                let config = AdamConfig::pytorch_amsgrad(ETA);
+                Box::new(FastAdam::new(config, n).expect("valid").with_plan(p))
+            },
+        },
+        Method {
+            name: "RMSprop+L2",
+            words: 5,
+            flops: 11,
+            divider_ops: 2,
+            readable: |n| {
+                let rmsprop = RmsPropConfig::new(ETA).build(n).expect("valid");
+                Box::new(L2::new(rmsprop, DECAY, n).expect("valid"))
+            },
+            fast: |n, p| {
+                let rmsprop = FastRmsProp::new(RmsPropConfig::new(ETA), n).expect("valid");
+                Box::new(L2::new(rmsprop.with_plan(p), DECAY, n).expect("valid"))
+            },
+        },
+        Method {
+            name: "AdamW",
+            words: 7,
+            flops: 15,
+            divider_ops: 2,
+            readable: |n| {
+                let adam = AdamConfig::new(ETA).build(n).expect("valid");
+                Box::new(Decoupled::new(adam, DECAY).expect("valid"))
+            },
+            fast: |n, p| {
+                let adam = FastAdam::new(AdamConfig::new(ETA), n).expect("valid");
+                Box::new(Decoupled::new(adam.with_plan(p), DECAY).expect("valid"))
+            },
+        },
+        Method {
+            name: "RMSprop cosine",
+            words: 5,
+            flops: 9,
+            divider_ops: 2,
+            readable: |n| {
+                let rmsprop = RmsPropConfig::new(ETA).build(n).expect("valid");
+                Box::new(Scheduled::new(rmsprop, cosine()).expect("valid"))
+            },
+            fast: |n, p| {
+                let rmsprop = FastRmsProp::new(RmsPropConfig::new(ETA), n).expect("valid");
+                Box::new(Scheduled::new(rmsprop.with_plan(p), cosine()).expect("valid"))
             },
         },
     ]

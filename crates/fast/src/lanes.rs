@@ -39,6 +39,12 @@ pub(crate) trait Lanes:
     /// not (≤ 0 or NaN): `if test > 0.0 { self } else { 0.0 }`.
     fn where_positive(self, test: Self) -> Self;
 
+    /// The larger of each pair of lanes, as `f64::max`: where one lane of the pair
+    /// is NaN, the other. (A pair of +0 and −0 may give either zero, as
+    /// `f64::max` may; the rules take maxima of running averages of squares,
+    /// which are never −0.)
+    fn max(self, other: Self) -> Self;
+
     /// Reads `WIDTH` consecutive f64 from `from`.
     ///
     /// # Safety
@@ -70,6 +76,11 @@ impl Lanes for f64 {
     #[inline(always)]
     fn where_positive(self, test: Self) -> Self {
         if test > 0.0 { self } else { 0.0 }
+    }
+
+    #[inline(always)]
+    fn max(self, other: Self) -> Self {
+        f64::max(self, other)
     }
 
     #[inline(always)]
@@ -119,6 +130,17 @@ mod x86 {
             // SAFETY: every x86-64 CPU has SSE2. `cmpgt` is false for NaN, and an
             // all-zero mask gives +0.
             Self(unsafe { _mm_and_pd(_mm_cmpgt_pd(test.0, _mm_setzero_pd()), self.0) })
+        }
+
+        #[inline(always)]
+        fn max(self, other: Self) -> Self {
+            // SAFETY: every x86-64 CPU has SSE2. `max(other, self)` gives `self` where
+            // either is NaN; where `self` is NaN, `other` is taken instead.
+            Self(unsafe {
+                let larger = _mm_max_pd(other.0, self.0);
+                let self_is_nan = _mm_cmpunord_pd(self.0, self.0);
+                _mm_or_pd(_mm_and_pd(self_is_nan, other.0), _mm_andnot_pd(self_is_nan, larger))
+            })
         }
 
         #[inline(always)]
@@ -241,6 +263,18 @@ mod x86 {
         }
 
         #[inline(always)]
+        fn max(self, other: Self) -> Self {
+            // SAFETY: an `Avx` exists only where the CPU has AVX (module doc).
+            // `max(other, self)` gives `self` where either is NaN; where `self` is
+            // NaN, `other` is taken instead.
+            Self(unsafe {
+                let larger = _mm256_max_pd(other.0, self.0);
+                let self_is_nan = _mm256_cmp_pd::<_CMP_UNORD_Q>(self.0, self.0);
+                _mm256_blendv_pd(larger, other.0, self_is_nan)
+            })
+        }
+
+        #[inline(always)]
         unsafe fn load(from: *const f64) -> Self {
             // SAFETY: the caller promises four readable f64 at `from` and calls this
             // only in the AVX kernel; `loadu` needs no alignment.
@@ -252,6 +286,39 @@ mod x86 {
             // SAFETY: the caller promises four writable f64 at `to`; `self` exists
             // only where the CPU has AVX; `storeu` needs no alignment.
             unsafe { _mm256_storeu_pd(to, self.0) }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Lanes;
+    use crate::dispatch::{Isa, kernel};
+    use crate::rules::Rule;
+
+    /// w ← max(w, g), lane by lane.
+    struct Larger;
+
+    impl Rule<0> for Larger {
+        const MIN_PER_THREAD: usize = 1;
+
+        fn apply<V: Lanes>(&self, w: V, g: V, _: [V; 0]) -> (V, [V; 0]) {
+            (w.max(g), [])
+        }
+    }
+
+    #[test]
+    fn every_instruction_sets_max_is_f64_max_nan_included() {
+        let values = [0.0, 1.0, -1.0, 2.5, f64::INFINITY, f64::NEG_INFINITY, f64::NAN, 1e-310];
+        let pairs: Vec<(f64, f64)> =
+            values.iter().flat_map(|&a| values.iter().map(move |&b| (a, b))).collect();
+        let expected: Vec<u64> = pairs.iter().map(|&(a, b)| f64::max(a, b).to_bits()).collect();
+        for isa in Isa::available() {
+            let mut w: Vec<f64> = pairs.iter().map(|p| p.0).collect();
+            let g: Vec<f64> = pairs.iter().map(|p| p.1).collect();
+            kernel(isa, &Larger, &mut w, &g, []);
+            let got: Vec<u64> = w.iter().map(|x| x.to_bits()).collect();
+            assert_eq!(got, expected, "{isa:?}: max differs from f64::max");
         }
     }
 }

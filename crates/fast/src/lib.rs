@@ -58,6 +58,7 @@ mod rules;
 pub use dispatch::Isa;
 pub use optimizers::Fast;
 pub use optimizers::{
-    FastAdagrad, FastAdam, FastGradientDescent, FastMomentum, FastRmsProp, FastRmsPropMomentum,
+    FastAdagrad, FastAdam, FastCenteredRmsProp, FastGradientDescent, FastMomentum, FastRmsProp,
+    FastRmsPropMomentum,
 };
 pub use plan::{MIN_PER_THREAD_DIVIDING, MIN_PER_THREAD_LIGHT, Plan};

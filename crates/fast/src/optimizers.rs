@@ -7,16 +7,20 @@
 //! [`Plan`].
 
 use adagrad::{Adagrad, AdagradConfig, EpsilonPlacement, ScaledStep};
-use gd::{GradientDescent, HyperParameterError, Optimizer, assert_same_length};
+use gd::{
+    Decoupled, GradientDescent, HyperParameterError, L2, LearningRate, Optimizer, Scheduled,
+    assert_same_length,
+};
 use momentum::{
-    Adam, AdamConfig, Momentum, MomentumConfig, RmsPropMomentum, RmsPropMomentumConfig,
+    Adam, AdamConfig, AmsGrad, Momentum, MomentumConfig, RmsPropMomentum, RmsPropMomentumConfig,
     bias_correction,
 };
-use rmsprop::{RmsProp, RmsPropConfig};
+use rmsprop::{CenteredRmsProp, CenteredRmsPropConfig, RmsProp, RmsPropConfig, centered_variance};
 
 use crate::plan::Plan;
 use crate::rules::{
-    AdagradRule, AdamRule, GdRule, MomentumRule, RmsPropMomentumRule, RmsPropRule, Rule,
+    AdagradRule, AdamRule, AmsGradRule, CenteredMomentumRule, CenteredRule, GdRule, MomentumRule,
+    RmsPropMomentumRule, RmsPropRule, Rule,
 };
 
 /// What every fast optimizer has besides its `step`: the plan it runs on.
@@ -50,6 +54,78 @@ fast! {
     FastMomentum => MomentumRule<false>, 1;
     FastRmsPropMomentum => RmsPropMomentumRule<true>, 2;
     FastAdam => AdamRule<true>, 2;
+    FastCenteredRmsProp => CenteredRule<true>, 2;
+}
+
+/// The wrappers of the course (L2 and decoupled weight decay, schedules) around a
+/// fast optimizer are fast too: they add their own pass over the arrays (L2 writes
+/// g + λ·w into a buffer, decoupled decay scales w) and the step inside runs on
+/// its plan.
+macro_rules! fast_wrapper {
+    ($($wrapper:ident),*) => {
+        $(impl<O: Fast + LearningRate> Fast for $wrapper<O> {
+            fn plan(&self) -> &Plan {
+                self.inner().plan()
+            }
+
+            fn threads_for(&self, n: usize) -> usize {
+                self.inner().threads_for(n)
+            }
+        })*
+    };
+}
+
+fast_wrapper!(Decoupled, Scheduled);
+
+impl<O: Fast> Fast for L2<O> {
+    fn plan(&self) -> &Plan {
+        self.inner().plan()
+    }
+
+    fn threads_for(&self, n: usize) -> usize {
+        self.inner().threads_for(n)
+    }
+}
+
+/// Implements `gd::LearningRate` for `$ty`, whose η is `$field` (a `ScaledStep`
+/// or a plain f64 checked as the readable optimizers check it), so that the
+/// course's schedules and decoupled decay can wrap it. The name keeps the η the
+/// optimizer was built with.
+macro_rules! learning_rate {
+    (scaled: $($ty:ty),*) => {
+        $(impl LearningRate for $ty {
+            fn learning_rate(&self) -> f64 {
+                self.scale.learning_rate()
+            }
+
+            fn set_learning_rate(&mut self, learning_rate: f64) -> Result<(), HyperParameterError> {
+                self.scale.set_learning_rate(learning_rate)
+            }
+        })*
+    };
+}
+
+learning_rate!(scaled: FastAdagrad, FastRmsProp, FastRmsPropMomentum, FastAdam, FastCenteredRmsProp);
+
+impl LearningRate for FastGradientDescent {
+    fn learning_rate(&self) -> f64 {
+        self.readable.learning_rate()
+    }
+
+    fn set_learning_rate(&mut self, learning_rate: f64) -> Result<(), HyperParameterError> {
+        self.readable.set_learning_rate(learning_rate)
+    }
+}
+
+impl LearningRate for FastMomentum {
+    fn learning_rate(&self) -> f64 {
+        self.learning_rate
+    }
+
+    fn set_learning_rate(&mut self, learning_rate: f64) -> Result<(), HyperParameterError> {
+        self.learning_rate = HyperParameterError::check_learning_rate(learning_rate)?;
+        Ok(())
+    }
 }
 
 /// Whether ε sits inside the root.
@@ -394,9 +470,11 @@ pub struct FastAdam {
     scale: ScaledStep,
     beta1: f64,
     beta2: f64,
+    amsgrad: AmsGrad,
     steps: u64,
     first_moment: Vec<f64>,
     second_moment: Vec<f64>,
+    maximum: Vec<f64>,
     plan: Plan,
 }
 
@@ -419,6 +497,11 @@ impl FastAdam {
         &self.second_moment
     }
 
+    /// AMSGrad's running maximum (of G, or of Ĝ; all 0 when AMSGrad is off).
+    pub fn maximum(&self) -> &[f64] {
+        &self.maximum
+    }
+
     /// The number t of steps taken.
     pub fn steps(&self) -> u64 {
         self.steps
@@ -437,9 +520,11 @@ impl From<Adam> for FastAdam {
             scale: *readable.scaled_step(),
             beta1: readable.beta1(),
             beta2: readable.beta2(),
+            amsgrad: readable.amsgrad(),
             steps: readable.steps(),
             first_moment: readable.first_moment().to_vec(),
             second_moment: readable.second_moment().to_vec(),
+            maximum: readable.maximum().to_vec(),
             plan: Plan::default(),
         }
     }
@@ -458,30 +543,194 @@ impl Optimizer for FastAdam {
         self.steps = t;
         // The reciprocals of the bias corrections, once a step, as the readable step.
         let unbias = |beta: f64| 1.0 / bias_correction(beta, t);
-        run_either!(
-            self.plan,
-            inside(&self.scale),
-            AdamRule {
-                eta: self.scale.learning_rate(),
-                epsilon: self.scale.epsilon(),
-                beta1: self.beta1,
-                beta2: self.beta2,
-                unbias1: unbias(self.beta1),
-                unbias2: unbias(self.beta2),
-            },
-            params,
-            grads,
-            [&mut self.first_moment, &mut self.second_moment]
-        );
+        let settings = AdamRuleSettings {
+            eta: self.scale.learning_rate(),
+            epsilon: self.scale.epsilon(),
+            beta1: self.beta1,
+            beta2: self.beta2,
+            unbias1: unbias(self.beta1),
+            unbias2: unbias(self.beta2),
+        };
+        let moments: [&mut [f64]; 2] = [&mut self.first_moment, &mut self.second_moment];
+        let plan = &self.plan;
+        // One compiled loop for each variant (ε's place, AMSGrad's), chosen once a step.
+        match (self.amsgrad, inside(&self.scale)) {
+            (AmsGrad::Off, true) => plan.run(&settings.rule::<true>(), params, grads, moments),
+            (AmsGrad::Off, false) => plan.run(&settings.rule::<false>(), params, grads, moments),
+            (amsgrad, inside) => {
+                assert_same_length("params", params.len(), "the maximum", self.maximum.len());
+                let [m, big_g] = moments;
+                let state: [&mut [f64]; 3] = [m, big_g, &mut self.maximum];
+                let after = amsgrad == AmsGrad::MaximumAfterCorrection;
+                match (inside, after) {
+                    (true, true) => {
+                        plan.run(&settings.amsgrad::<true, true>(), params, grads, state)
+                    }
+                    (true, false) => {
+                        plan.run(&settings.amsgrad::<true, false>(), params, grads, state)
+                    }
+                    (false, true) => {
+                        plan.run(&settings.amsgrad::<false, true>(), params, grads, state)
+                    }
+                    (false, false) => {
+                        plan.run(&settings.amsgrad::<false, false>(), params, grads, state)
+                    }
+                }
+            }
+        }
     }
 
     fn effective_learning_rates(&self) -> Option<Vec<f64>> {
         let correction2 =
             if self.steps == 0 { 1.0 } else { bias_correction(self.beta2, self.steps) };
+        let divided_by = |(&big_g, &maximum): (&f64, &f64)| match self.amsgrad {
+            AmsGrad::Off => big_g / correction2,
+            AmsGrad::MaximumBeforeCorrection => maximum / correction2,
+            AmsGrad::MaximumAfterCorrection => maximum,
+        };
         Some(
             self.second_moment
                 .iter()
-                .map(|&big_g| self.scale.effective_learning_rate(big_g / correction2))
+                .zip(&self.maximum)
+                .map(|pair| self.scale.effective_learning_rate(divided_by(pair)))
+                .collect(),
+        )
+    }
+}
+
+/// Adam's settings for one step, from which the rule of each variant is made.
+struct AdamRuleSettings {
+    eta: f64,
+    epsilon: f64,
+    beta1: f64,
+    beta2: f64,
+    unbias1: f64,
+    unbias2: f64,
+}
+
+impl AdamRuleSettings {
+    fn rule<const INSIDE: bool>(&self) -> AdamRule<INSIDE> {
+        AdamRule {
+            eta: self.eta,
+            epsilon: self.epsilon,
+            beta1: self.beta1,
+            beta2: self.beta2,
+            unbias1: self.unbias1,
+            unbias2: self.unbias2,
+        }
+    }
+
+    fn amsgrad<const INSIDE: bool, const AFTER: bool>(&self) -> AmsGradRule<INSIDE, AFTER> {
+        AmsGradRule { adam: self.rule::<INSIDE>() }
+    }
+}
+
+/// Centered RMSprop, with or without momentum, bit for bit
+/// `rmsprop::CenteredRmsProp` with the same settings and state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FastCenteredRmsProp {
+    name: String,
+    scale: ScaledStep,
+    decay: f64,
+    momentum: f64,
+    accumulator: Vec<f64>,
+    mean: Vec<f64>,
+    buffer: Vec<f64>,
+    plan: Plan,
+}
+
+impl FastCenteredRmsProp {
+    /// An optimizer for `dimension` weights with the settings `config`.
+    ///
+    /// # Errors
+    /// As [`CenteredRmsPropConfig::build`].
+    pub fn new(
+        config: CenteredRmsPropConfig,
+        dimension: usize,
+    ) -> Result<Self, HyperParameterError> {
+        Ok(config.build(dimension)?.into())
+    }
+
+    /// The running mean square G.
+    pub fn accumulator(&self) -> &[f64] {
+        &self.accumulator
+    }
+
+    /// The running mean ḡ.
+    pub fn mean(&self) -> &[f64] {
+        &self.mean
+    }
+
+    /// The momentum buffer b (all 0 when μ = 0).
+    pub fn buffer(&self) -> &[f64] {
+        &self.buffer
+    }
+
+    /// The same optimizer running on `plan`.
+    pub fn with_plan(self, plan: Plan) -> Self {
+        Self { plan, ..self }
+    }
+}
+
+impl From<CenteredRmsProp> for FastCenteredRmsProp {
+    fn from(readable: CenteredRmsProp) -> Self {
+        Self {
+            name: readable.name(),
+            scale: *readable.scaled_step(),
+            decay: readable.decay(),
+            momentum: readable.momentum(),
+            accumulator: readable.accumulator().to_vec(),
+            mean: readable.mean().to_vec(),
+            buffer: readable.buffer().to_vec(),
+            plan: Plan::default(),
+        }
+    }
+}
+
+impl Optimizer for FastCenteredRmsProp {
+    fn name(&self) -> String {
+        self.name.clone()
+    }
+
+    fn step(&mut self, params: &mut [f64], grads: &[f64]) {
+        assert_same_length("params", params.len(), "grads", grads.len());
+        assert_same_length("params", params.len(), "the accumulator", self.accumulator.len());
+        assert_same_length("params", params.len(), "the mean", self.mean.len());
+        assert_same_length("params", params.len(), "the buffer", self.buffer.len());
+        let (eta, epsilon, gamma) = (self.scale.learning_rate(), self.scale.epsilon(), self.decay);
+        // μ = 0 leaves the buffer alone, as the readable step does: 7 words, not 9.
+        if self.momentum == 0.0 {
+            run_either!(
+                self.plan,
+                inside(&self.scale),
+                CenteredRule { eta: eta, epsilon: epsilon, gamma: gamma },
+                params,
+                grads,
+                [&mut self.accumulator, &mut self.mean]
+            );
+        } else {
+            run_either!(
+                self.plan,
+                inside(&self.scale),
+                CenteredMomentumRule {
+                    eta: eta,
+                    epsilon: epsilon,
+                    gamma: gamma,
+                    mu: self.momentum
+                },
+                params,
+                grads,
+                [&mut self.accumulator, &mut self.mean, &mut self.buffer]
+            );
+        }
+    }
+
+    fn effective_learning_rates(&self) -> Option<Vec<f64>> {
+        Some(
+            self.accumulator
+                .iter()
+                .zip(&self.mean)
+                .map(|(&g, &m)| self.scale.effective_learning_rate(centered_variance(g, m)))
                 .collect(),
         )
     }

@@ -10,7 +10,7 @@
 //! the same operations.
 //!
 //! Settings that choose between two formulas (ε inside or outside the root,
-//! Nesterov or not) are `const` parameters, so each variant is its own loop with
+//! Nesterov or not, where AMSGrad takes its maximum) are `const` parameters, so each variant is its own loop with
 //! no branch inside.
 
 use crate::lanes::Lanes;
@@ -168,5 +168,87 @@ impl<const INSIDE: bool> Rule<2> for AdamRule<INSIDE> {
         let big_g = running_average(beta2, one_minus_beta2, big_g, g);
         let (m_hat, big_g_hat) = (m * V::splat(self.unbias1), big_g * V::splat(self.unbias2));
         (w - delta::<V, INSIDE>(eta, epsilon, m_hat, big_g_hat), [m, big_g])
+    }
+}
+
+/// AMSGrad: Adam with a running maximum of the second moment, taken of G and
+/// then corrected (PyTorch, `AFTER = false`) or of the corrected Ĝ (optax,
+/// `AFTER = true`): `momentum::running_maximum`.
+pub(crate) struct AmsGradRule<const INSIDE: bool, const AFTER: bool> {
+    pub adam: AdamRule<INSIDE>,
+}
+
+impl<const INSIDE: bool, const AFTER: bool> Rule<3> for AmsGradRule<INSIDE, AFTER> {
+    const MIN_PER_THREAD: usize = MIN_PER_THREAD_DIVIDING;
+
+    #[inline(always)]
+    fn apply<V: Lanes>(&self, w: V, g: V, [m, big_g, maximum]: [V; 3]) -> (V, [V; 3]) {
+        let adam = &self.adam;
+        let (eta, epsilon) = (V::splat(adam.eta), V::splat(adam.epsilon));
+        let (beta1, one_minus_beta1) = (V::splat(adam.beta1), V::splat(1.0 - adam.beta1));
+        let (beta2, one_minus_beta2) = (V::splat(adam.beta2), V::splat(1.0 - adam.beta2));
+        let unbias2 = V::splat(adam.unbias2);
+        let m = beta1 * m + one_minus_beta1 * g;
+        let big_g = running_average(beta2, one_minus_beta2, big_g, g);
+        let (maximum, big_g_hat) = if AFTER {
+            let maximum = maximum.max(big_g * unbias2);
+            (maximum, maximum)
+        } else {
+            let maximum = maximum.max(big_g);
+            (maximum, maximum * unbias2)
+        };
+        let m_hat = m * V::splat(adam.unbias1);
+        (w - delta::<V, INSIDE>(eta, epsilon, m_hat, big_g_hat), [m, big_g, maximum])
+    }
+}
+
+/// The running variance G − ḡ², never below 0: `rmsprop::centered_variance`.
+#[inline(always)]
+fn centered_variance<V: Lanes>(big_g: V, mean: V) -> V {
+    (big_g - mean * mean).max(V::splat(0.0))
+}
+
+/// Centered RMSprop without momentum: G and ḡ as running averages of g² and g,
+/// w ← w − η·g/√(G − ḡ² + ε).
+pub(crate) struct CenteredRule<const INSIDE: bool> {
+    pub eta: f64,
+    pub epsilon: f64,
+    pub gamma: f64,
+}
+
+impl<const INSIDE: bool> Rule<2> for CenteredRule<INSIDE> {
+    const MIN_PER_THREAD: usize = MIN_PER_THREAD_DIVIDING;
+
+    #[inline(always)]
+    fn apply<V: Lanes>(&self, w: V, g: V, [big_g, mean]: [V; 2]) -> (V, [V; 2]) {
+        let (eta, epsilon) = (V::splat(self.eta), V::splat(self.epsilon));
+        let (gamma, one_minus_gamma) = (V::splat(self.gamma), V::splat(1.0 - self.gamma));
+        let big_g = running_average(gamma, one_minus_gamma, big_g, g);
+        let mean = gamma * mean + one_minus_gamma * g;
+        let variance = centered_variance(big_g, mean);
+        (w - delta::<V, INSIDE>(eta, epsilon, g, variance), [big_g, mean])
+    }
+}
+
+/// Centered RMSprop with momentum: b ← μ·b + g/√(G − ḡ² + ε), w ← w − η·b.
+pub(crate) struct CenteredMomentumRule<const INSIDE: bool> {
+    pub eta: f64,
+    pub epsilon: f64,
+    pub gamma: f64,
+    pub mu: f64,
+}
+
+impl<const INSIDE: bool> Rule<3> for CenteredMomentumRule<INSIDE> {
+    const MIN_PER_THREAD: usize = MIN_PER_THREAD_DIVIDING;
+
+    #[inline(always)]
+    fn apply<V: Lanes>(&self, w: V, g: V, [big_g, mean, b]: [V; 3]) -> (V, [V; 3]) {
+        let (eta, epsilon, mu) = (V::splat(self.eta), V::splat(self.epsilon), V::splat(self.mu));
+        let (gamma, one_minus_gamma) = (V::splat(self.gamma), V::splat(1.0 - self.gamma));
+        let big_g = running_average(gamma, one_minus_gamma, big_g, g);
+        let mean = gamma * mean + one_minus_gamma * g;
+        let variance = centered_variance(big_g, mean);
+        let b = mu * b + scaled_gradient::<V, INSIDE>(epsilon, g, variance);
+        (w - eta * b, [big_g, mean, b])
     }
 }

@@ -14,15 +14,15 @@
 
 use adagrad::{Adagrad, AdagradConfig, EpsilonPlacement};
 use fast::{
-    FastAdagrad, FastAdam, FastGradientDescent, FastMomentum, FastRmsProp, FastRmsPropMomentum,
-    Isa, Plan,
+    FastAdagrad, FastAdam, FastCenteredRmsProp, FastGradientDescent, FastMomentum, FastRmsProp,
+    FastRmsPropMomentum, Isa, Plan,
 };
-use gd::{GradientDescent, Optimizer};
+use gd::{Decoupled, GradientDescent, L2, LearningRate, Optimizer, Schedule, Scheduled};
 use momentum::{
-    Adam, AdamConfig, Momentum, MomentumConfig, RmsPropMomentum, RmsPropMomentumConfig,
+    Adam, AdamConfig, AmsGrad, Momentum, MomentumConfig, RmsPropMomentum, RmsPropMomentumConfig,
 };
 use proptest::prelude::*;
-use rmsprop::{RmsProp, RmsPropConfig};
+use rmsprop::{CenteredRmsProp, CenteredRmsPropConfig, RmsProp, RmsPropConfig};
 
 /// The arrays an optimizer keeps: its state, for comparing bit by bit.
 trait State {
@@ -51,9 +51,25 @@ state! {
     FastMomentum => |o| [o.velocity()];
     RmsPropMomentum => |o| [o.accumulator(), o.buffer()];
     FastRmsPropMomentum => |o| [o.accumulator(), o.buffer()];
-    Adam => |o| [o.first_moment(), o.second_moment(), &[o.steps() as f64]];
-    FastAdam => |o| [o.first_moment(), o.second_moment(), &[o.steps() as f64]];
+    Adam => |o| [o.first_moment(), o.second_moment(), o.maximum(), &[o.steps() as f64]];
+    FastAdam => |o| [o.first_moment(), o.second_moment(), o.maximum(), &[o.steps() as f64]];
+    CenteredRmsProp => |o| [o.accumulator(), o.mean(), o.buffer()];
+    FastCenteredRmsProp => |o| [o.accumulator(), o.mean(), o.buffer()];
 }
+
+/// A wrapper's state is the state of the optimizer inside (L2's buffer of g + λ·w
+/// is rewritten before every step, so it carries nothing).
+macro_rules! wrapper_state {
+    ($($wrapper:ident: $($bound:ident)+),*) => {
+        $(impl<O: State $(+ $bound)+> State for $wrapper<O> {
+            fn state(&self) -> Vec<Vec<f64>> {
+                self.inner().state()
+            }
+        })*
+    };
+}
+
+wrapper_state!(L2: Optimizer, Decoupled: LearningRate, Scheduled: LearningRate);
 
 /// Every plan a step can take here: each instruction set of this CPU, on one
 /// thread, and on up to three threads that take pieces of `min_per_thread`
@@ -310,4 +326,105 @@ proptest! {
             same_bits("Adam converted after one step", readable, fast, &w_readable, &gs)?;
         }
     }
+
+    #[test]
+    fn centered_rmsprop_fast_is_readable_bit_for_bit((w, gs, m) in run(), s in settings()) {
+        let rmsprop = RmsPropConfig::new(s.eta).decay(s.gamma).epsilon(s.epsilon).initial_accumulator(s.initial);
+        let presets = [
+            CenteredRmsPropConfig::new(s.eta),
+            CenteredRmsPropConfig::pytorch(s.eta, 0.0),
+            CenteredRmsPropConfig::pytorch(s.eta, s.beta),
+            CenteredRmsPropConfig::optax(s.eta, s.beta),
+            CenteredRmsPropConfig::keras(s.eta, s.beta),
+            CenteredRmsPropConfig::new(s.eta).momentum(s.beta).rmsprop(rmsprop),
+        ];
+        for config in presets {
+            for placement in PLACEMENTS {
+                let config = config.rmsprop(config.rmsprop.epsilon_placement(placement));
+                for plan in plans(m) {
+                    let readable = config.build(w.len()).unwrap();
+                    let fast = FastCenteredRmsProp::new(config, w.len()).unwrap().with_plan(plan);
+                    same_bits(&format!("{config:?} on {plan:?}"), readable, fast, &w, &gs)?;
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn amsgrad_fast_is_readable_bit_for_bit((w, gs, m) in run(), s in settings()) {
+        let presets = [
+            AdamConfig::pytorch_amsgrad(s.eta),
+            AdamConfig::optax_amsgrad(s.eta),
+            AdamConfig::new(s.eta).beta1(s.beta).beta2(s.gamma).epsilon(s.epsilon),
+        ];
+        for config in presets {
+            for amsgrad in [AmsGrad::MaximumBeforeCorrection, AmsGrad::MaximumAfterCorrection] {
+                for placement in PLACEMENTS {
+                    let config = config.amsgrad(amsgrad).epsilon_placement(placement);
+                    for plan in plans(m) {
+                        let readable = config.build(w.len()).unwrap();
+                        let fast = FastAdam::new(config, w.len()).unwrap().with_plan(plan);
+                        same_bits(&format!("{config:?} on {plan:?}"), readable, fast, &w, &gs)?;
+                    }
+                }
+            }
+        }
+    }
+
+    /// L2 and decoupled weight decay and a schedule, wrapped around the fast
+    /// optimizer, are the same wrappers around the readable one, bit for bit.
+    #[test]
+    fn the_wrappers_around_a_fast_optimizer_are_the_readable_ones_bit_for_bit(
+        (w, gs, m) in run(),
+        s in settings(),
+        decay in 0.0..1.0f64,
+    ) {
+        let config = AdamConfig::new(s.eta).beta1(s.beta).beta2(s.gamma);
+        let schedule = Schedule::Warmup {
+            steps: 2,
+            start: 0.5,
+            then: Box::new(Schedule::Cosine { steps: 3, floor: 0.1 }),
+        };
+        for plan in plans(m) {
+            let (readable, fast) = adam_pair(config, w.len(), plan);
+            let (readable, fast) =
+                (L2::new(readable, decay, w.len()).unwrap(), L2::new(fast, decay, w.len()).unwrap());
+            same_bits(&format!("L2 on {plan:?}"), readable, fast, &w, &gs)?;
+            let (readable, fast) = adam_pair(config, w.len(), plan);
+            let (readable, fast) =
+                (Decoupled::new(readable, decay).unwrap(), Decoupled::new(fast, decay).unwrap());
+            same_bits(&format!("decoupled on {plan:?}"), readable, fast, &w, &gs)?;
+            let (readable, fast) = adam_pair(config, w.len(), plan);
+            let readable = Scheduled::new(readable, schedule.clone()).unwrap();
+            let fast = Scheduled::new(fast, schedule.clone()).unwrap();
+            same_bits(&format!("scheduled on {plan:?}"), readable, fast, &w, &gs)?;
+        }
+    }
+}
+
+/// A readable Adam and a fast one with the same settings, on `plan`.
+fn adam_pair(config: AdamConfig, n: usize, plan: Plan) -> (Adam, FastAdam) {
+    (config.build(n).unwrap(), FastAdam::new(config, n).unwrap().with_plan(plan))
+}
+
+/// Sets η to 0.25, then to −1, which must be refused with an error naming η.
+fn sets_its_learning_rate(mut optimizer: impl LearningRate) {
+    optimizer.set_learning_rate(0.25).unwrap();
+    assert_eq!(optimizer.learning_rate(), 0.25);
+    let error = optimizer.set_learning_rate(-1.0).unwrap_err().to_string();
+    assert!(error.contains("learning"), "{error}");
+    assert_eq!(optimizer.learning_rate(), 0.25, "a refused η leaves η as it was");
+}
+
+/// The fast optimizers take their η from a schedule as the readable ones do.
+#[test]
+fn every_fast_optimizer_sets_its_learning_rate_as_the_readable_one() {
+    let n = 3;
+    sets_its_learning_rate(FastGradientDescent::new(0.1).unwrap());
+    sets_its_learning_rate(FastAdagrad::new(AdagradConfig::new(0.1), n).unwrap());
+    sets_its_learning_rate(FastRmsProp::new(RmsPropConfig::new(0.1), n).unwrap());
+    sets_its_learning_rate(FastMomentum::new(MomentumConfig::new(0.1), n).unwrap());
+    sets_its_learning_rate(FastRmsPropMomentum::new(RmsPropMomentumConfig::new(0.1), n).unwrap());
+    sets_its_learning_rate(FastAdam::new(AdamConfig::new(0.1), n).unwrap());
+    sets_its_learning_rate(FastCenteredRmsProp::new(CenteredRmsPropConfig::new(0.1), n).unwrap());
 }

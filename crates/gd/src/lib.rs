@@ -17,7 +17,10 @@
 //! - the run loop [`minimize`], which returns a [`Trace`] of iterates, losses,
 //!   gradient norms and per-weight effective learning rates, and stops on a step
 //!   budget, a gradient tolerance, or divergence, never letting a NaN into the trace;
-//! - [`HyperParameterError`], the one error every optimizer's constructor returns.
+//! - [`HyperParameterError`], the one error every optimizer's constructor returns;
+//! - what the libraries add on top of any optimizer: learning-rate [`Schedule`]s
+//!   ([`Scheduled`]), and weight decay added to the gradient ([`L2`]) or to the
+//!   weights ([`Decoupled`]), for every optimizer that implements [`LearningRate`].
 //!
 //! Defaults: none. A learning rate has no good default (it depends on the
 //! curvature of the problem), so [`GradientDescent::new`] asks for one.
@@ -27,11 +30,15 @@
 //! simultanées* (1847); any optimization text, e.g. Nocedal & Wright,
 //! *Numerical Optimization*, ch. 3.
 
+mod decay;
 mod error;
 mod run;
+mod schedule;
 
+pub use decay::{Decoupled, L2};
 pub use error::HyperParameterError;
 pub use run::{Divergence, Stop, StopReason, Trace, minimize};
+pub use schedule::{Schedule, Scheduled};
 
 /// A first-order optimizer: turns a gradient into a change of the parameters.
 ///
@@ -56,6 +63,19 @@ pub trait Optimizer {
     }
 }
 // ANCHOR_END: optimizer
+
+/// An optimizer whose learning rate η can be read and changed between steps: what
+/// a [`Schedule`] and [`Decoupled`] weight decay need.
+pub trait LearningRate {
+    /// The learning rate η of the next step.
+    fn learning_rate(&self) -> f64;
+
+    /// Sets η for the next steps.
+    ///
+    /// # Errors
+    /// If η is not finite and > 0; the optimizer is left as it was.
+    fn set_learning_rate(&mut self, learning_rate: f64) -> Result<(), HyperParameterError>;
+}
 
 /// Panics with both lengths unless `a` and `b` have the same length.
 ///
@@ -84,6 +104,17 @@ impl GradientDescent {
     /// The learning rate η.
     pub fn learning_rate(&self) -> f64 {
         self.learning_rate
+    }
+}
+
+impl LearningRate for GradientDescent {
+    fn learning_rate(&self) -> f64 {
+        self.learning_rate
+    }
+
+    fn set_learning_rate(&mut self, learning_rate: f64) -> Result<(), HyperParameterError> {
+        self.learning_rate = HyperParameterError::check_learning_rate(learning_rate)?;
+        Ok(())
     }
 }
 

@@ -25,9 +25,18 @@
 //! the root the same ε would act as a floor of √1e-8 = 1e-4 on the denominator,
 //! damping every gradient smaller than about 1e-4 (ten thousand times the floor
 //! outside). [`AdamConfig::epsilon_placement`] moves it inside for comparison.
+//!
+//! ## AMSGrad
+//! Reddi, Kale and Kumar (2018) showed that Adam's average of squared gradients
+//! can forget a rare large gradient fast enough for the step to grow again in the
+//! wrong direction, and proposed dividing by the running *maximum* of the second
+//! moment instead, so that no effective rate ever grows ([`AmsGrad`]). PyTorch
+//! (`amsgrad=True`) takes that maximum over the raw average G, then bias-corrects
+//! it; optax (`optax.amsgrad`) takes it over the bias-corrected Ĝ. The two differ
+//! in the first steps, where 1 − β₂ᵗ is far from 1.
 
 use adagrad::{EpsilonPlacement, ScaledStep};
-use gd::{HyperParameterError, Optimizer, assert_same_length};
+use gd::{HyperParameterError, LearningRate, Optimizer, assert_same_length};
 use rmsprop::running_average;
 
 /// The settings of an Adam optimizer, validated by [`build`](Self::build).
@@ -57,7 +66,62 @@ pub struct AdamConfig {
     pub epsilon: f64,
     /// Where ε goes: √Ĝ + ε (the default here) or √(Ĝ + ε).
     pub epsilon_placement: EpsilonPlacement,
+    /// Whether, and where, to take AMSGrad's running maximum of the second moment.
+    pub amsgrad: AmsGrad,
 }
+
+/// Where AMSGrad takes its running maximum of the second moment, if at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AmsGrad {
+    /// Plain Adam: divide by √Ĝ + ε.
+    #[default]
+    Off,
+    /// PyTorch's `amsgrad=True`: Gmax ← max(Gmax, G), then divide by
+    /// √(Gmax/(1 − β₂ᵗ)) + ε.
+    MaximumBeforeCorrection,
+    /// optax's `amsgrad`: Ĝmax ← max(Ĝmax, G/(1 − β₂ᵗ)), then divide by √Ĝmax + ε.
+    MaximumAfterCorrection,
+}
+
+/// The second moment Adam divides by, given the running average G, the factor
+/// 1/(1 − β₂ᵗ) that corrects it, and the running maximum kept for AMSGrad: Ĝ for
+/// plain Adam, else AMSGrad's [`running_maximum`].
+#[inline]
+pub fn second_moment_for_step(
+    amsgrad: AmsGrad,
+    maximum: &mut f64,
+    average: f64,
+    unbias: f64,
+) -> f64 {
+    match amsgrad {
+        AmsGrad::Off => average * unbias,
+        AmsGrad::MaximumBeforeCorrection => running_maximum(false, maximum, average, unbias),
+        AmsGrad::MaximumAfterCorrection => running_maximum(true, maximum, average, unbias),
+    }
+}
+
+/// AMSGrad's running maximum of the second moment, updated with the average G of
+/// this step and returned corrected: of G then corrected (PyTorch), or of the
+/// corrected Ĝ = G·`unbias` (optax, `after_correction`).
+#[inline]
+// ANCHOR: amsgrad
+pub fn running_maximum(
+    after_correction: bool,
+    maximum: &mut f64,
+    average: f64,
+    unbias: f64,
+) -> f64 {
+    // ANCHOR: solution_amsgrad
+    if after_correction {
+        *maximum = maximum.max(average * unbias);
+        *maximum
+    } else {
+        *maximum = maximum.max(average);
+        *maximum * unbias
+    }
+    // ANCHOR_END: solution_amsgrad
+}
+// ANCHOR_END: amsgrad
 
 impl AdamConfig {
     // ANCHOR: adam_presets
@@ -69,6 +133,7 @@ impl AdamConfig {
             beta2: 0.999,
             epsilon: 1e-8,
             epsilon_placement: EpsilonPlacement::OutsideRoot,
+            amsgrad: AmsGrad::Off,
         }
     }
 
@@ -80,6 +145,16 @@ impl AdamConfig {
     /// `optax.adam(learning_rate)` (`eps_root = 0`): the defaults of [`new`](Self::new).
     pub fn optax(learning_rate: f64) -> Self {
         Self::new(learning_rate)
+    }
+
+    /// `torch.optim.Adam(lr, amsgrad=True)`: the maximum of G, then corrected.
+    pub fn pytorch_amsgrad(learning_rate: f64) -> Self {
+        Self { amsgrad: AmsGrad::MaximumBeforeCorrection, ..Self::new(learning_rate) }
+    }
+
+    /// `optax.amsgrad(learning_rate)`: the maximum of the corrected Ĝ.
+    pub fn optax_amsgrad(learning_rate: f64) -> Self {
+        Self { amsgrad: AmsGrad::MaximumAfterCorrection, ..Self::new(learning_rate) }
     }
     // ANCHOR_END: adam_presets
 
@@ -103,6 +178,11 @@ impl AdamConfig {
         Self { epsilon_placement, ..self }
     }
 
+    /// The same settings with AMSGrad as given.
+    pub fn amsgrad(self, amsgrad: AmsGrad) -> Self {
+        Self { amsgrad, ..self }
+    }
+
     /// An optimizer for `dimension` weights, with m and G starting at 0.
     ///
     /// # Errors
@@ -113,11 +193,35 @@ impl AdamConfig {
             scale: ScaledStep::new(self.learning_rate, self.epsilon, self.epsilon_placement)?,
             beta1: HyperParameterError::check_decay("beta1", self.beta1)?,
             beta2: HyperParameterError::check_decay("beta2", self.beta2)?,
+            amsgrad: self.amsgrad,
             steps: 0,
             first_moment: vec![0.0; dimension],
             second_moment: vec![0.0; dimension],
+            maximum: vec![0.0; dimension],
         })
     }
+}
+
+/// `torch.optim.AdamW`'s default weight decay λ.
+pub const PYTORCH_ADAMW_DECAY: f64 = 1e-2;
+/// `optax.adamw`'s default weight decay λ.
+pub const OPTAX_ADAMW_DECAY: f64 = 1e-4;
+/// `keras.optimizers.AdamW`'s default weight decay λ (Keras 3).
+pub const KERAS_ADAMW_DECAY: f64 = 4e-3;
+
+/// AdamW (Loshchilov and Hutter, 2019): Adam with decoupled weight decay, the
+/// weights shrunk by (1 − η·λ) before each step: `torch.optim.AdamW(lr,
+/// weight_decay=λ)` with `AdamConfig::pytorch(lr)` (λ = [`PYTORCH_ADAMW_DECAY`] by
+/// default there), `optax.adamw(lr, weight_decay=λ)` with `AdamConfig::optax(lr)`.
+///
+/// # Errors
+/// If a setting of `config` is out of range, or λ is not finite and ≥ 0.
+pub fn adamw(
+    config: AdamConfig,
+    decay: f64,
+    dimension: usize,
+) -> Result<gd::Decoupled<Adam>, HyperParameterError> {
+    gd::Decoupled::new(config.build(dimension)?, decay)
 }
 
 /// 1 − βᵗ: the total weight that t steps of an average started at 0 have given
@@ -140,9 +244,11 @@ pub struct Adam {
     scale: ScaledStep,
     beta1: f64,
     beta2: f64,
+    amsgrad: AmsGrad,
     steps: u64,
     first_moment: Vec<f64>,
     second_moment: Vec<f64>,
+    maximum: Vec<f64>,
 }
 
 impl Adam {
@@ -162,6 +268,16 @@ impl Adam {
     /// The second moment G (Kingma and Ba's v), before bias correction.
     pub fn second_moment(&self) -> &[f64] {
         &self.second_moment
+    }
+
+    /// AMSGrad's running maximum (of G, or of Ĝ; all 0 when AMSGrad is off).
+    pub fn maximum(&self) -> &[f64] {
+        &self.maximum
+    }
+
+    /// Whether, and where, AMSGrad takes its maximum.
+    pub fn amsgrad(&self) -> AmsGrad {
+        self.amsgrad
     }
 
     /// The number t of steps taken.
@@ -195,6 +311,7 @@ impl Optimizer for Adam {
         assert_same_length("params", params.len(), "grads", grads.len());
         assert_same_length("params", params.len(), "the first moment", self.first_moment.len());
         assert_same_length("params", params.len(), "the second moment", self.second_moment.len());
+        assert_same_length("params", params.len(), "the maximum", self.maximum.len());
         // ANCHOR: solution_adam_step
         self.steps += 1;
         let (beta1, beta2) = (self.beta1, self.beta2);
@@ -202,11 +319,13 @@ impl Optimizer for Adam {
         // once per step: a division per element costs more than its memory traffic.
         let unbias1 = 1.0 / bias_correction(beta1, self.steps);
         let unbias2 = 1.0 / bias_correction(beta2, self.steps);
-        let moments = self.first_moment.iter_mut().zip(&mut self.second_moment);
-        for ((w, &g), (m, big_g)) in params.iter_mut().zip(grads).zip(moments) {
+        let moments =
+            self.first_moment.iter_mut().zip(&mut self.second_moment).zip(&mut self.maximum);
+        for ((w, &g), ((m, big_g), maximum)) in params.iter_mut().zip(grads).zip(moments) {
             *m = beta1 * *m + (1.0 - beta1) * g; // momentum
             *big_g = running_average(beta2, *big_g, g); // RMSprop
-            *w -= self.scale.delta(*m * unbias1, *big_g * unbias2);
+            let g_hat = second_moment_for_step(self.amsgrad, maximum, *big_g, unbias2);
+            *w -= self.scale.delta(*m * unbias1, g_hat);
         }
         // ANCHOR_END: solution_adam_step
     }
@@ -217,12 +336,28 @@ impl Optimizer for Adam {
     fn effective_learning_rates(&self) -> Option<Vec<f64>> {
         let correction2 =
             if self.steps == 0 { 1.0 } else { bias_correction(self.beta2, self.steps) };
+        let divided_by = |(&big_g, &maximum): (&f64, &f64)| match self.amsgrad {
+            AmsGrad::Off => big_g / correction2,
+            AmsGrad::MaximumBeforeCorrection => maximum / correction2,
+            AmsGrad::MaximumAfterCorrection => maximum,
+        };
         Some(
             self.second_moment
                 .iter()
-                .map(|&big_g| self.scale.effective_learning_rate(big_g / correction2))
+                .zip(&self.maximum)
+                .map(|pair| self.scale.effective_learning_rate(divided_by(pair)))
                 .collect(),
         )
+    }
+}
+
+impl LearningRate for Adam {
+    fn learning_rate(&self) -> f64 {
+        self.scale.learning_rate()
+    }
+
+    fn set_learning_rate(&mut self, learning_rate: f64) -> Result<(), HyperParameterError> {
+        self.scale.set_learning_rate(learning_rate)
     }
 }
 

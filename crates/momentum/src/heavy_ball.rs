@@ -14,7 +14,7 @@
 //! al. (2013) write v ← β·v − η·g, w ← w + v, which is the same method with v
 //! scaled by −η while η stays constant.
 
-use gd::{HyperParameterError, Optimizer, assert_same_length};
+use gd::{HyperParameterError, LearningRate, Optimizer, assert_same_length};
 
 /// The settings of a momentum optimizer, validated by [`build`](Self::build).
 ///
@@ -49,6 +49,19 @@ impl MomentumConfig {
     /// [`.nesterov(true)`](Self::nesterov) for `nesterov=True`.
     pub fn pytorch(learning_rate: f64, momentum: f64) -> Self {
         Self { learning_rate, momentum, nesterov: false }
+    }
+
+    /// `optax.sgd(learning_rate, momentum=β)`: optax's `trace` keeps v ← β·v + g
+    /// and the step is −η·v, the same rule; add [`.nesterov(true)`](Self::nesterov)
+    /// for `nesterov=True`.
+    pub fn optax(learning_rate: f64, momentum: f64) -> Self {
+        Self::pytorch(learning_rate, momentum)
+    }
+
+    /// `keras.optimizers.SGD(learning_rate, momentum=β)` (Keras 3), which keeps
+    /// u = β·u − η·g and steps by u: the same rule while η is constant (u = −η·v).
+    pub fn keras(learning_rate: f64, momentum: f64) -> Self {
+        Self::pytorch(learning_rate, momentum)
     }
     // ANCHOR_END: momentum_presets
 
@@ -144,6 +157,17 @@ impl Optimizer for Momentum {
         // ANCHOR_END: solution_heavy_ball_step
     }
     // ANCHOR_END: heavy_ball_step
+}
+
+impl LearningRate for Momentum {
+    fn learning_rate(&self) -> f64 {
+        self.learning_rate
+    }
+
+    fn set_learning_rate(&mut self, learning_rate: f64) -> Result<(), HyperParameterError> {
+        self.learning_rate = HyperParameterError::check_learning_rate(learning_rate)?;
+        Ok(())
+    }
 }
 
 #[cfg(test)]

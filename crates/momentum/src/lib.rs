@@ -74,6 +74,9 @@ mod adam;
 mod heavy_ball;
 mod rmsprop_momentum;
 
-pub use adam::{Adam, AdamConfig, bias_correction};
+pub use adam::{
+    Adam, AdamConfig, AmsGrad, KERAS_ADAMW_DECAY, OPTAX_ADAMW_DECAY, PYTORCH_ADAMW_DECAY, adamw,
+    bias_correction, running_maximum, second_moment_for_step,
+};
 pub use heavy_ball::{Momentum, MomentumConfig};
 pub use rmsprop_momentum::{RmsPropMomentum, RmsPropMomentumConfig};

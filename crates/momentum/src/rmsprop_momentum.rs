@@ -16,7 +16,7 @@
 //! b is new.
 
 use adagrad::ScaledStep;
-use gd::{HyperParameterError, Optimizer, assert_same_length};
+use gd::{HyperParameterError, LearningRate, Optimizer, assert_same_length};
 use rmsprop::{RmsPropConfig, running_average};
 
 /// The settings of RMSprop with momentum, validated by [`build`](Self::build).
@@ -51,6 +51,18 @@ impl RmsPropMomentumConfig {
     /// `torch.optim.RMSprop(lr, momentum=μ)`: α = 0.99, ε = 1e-8 outside the root.
     pub fn pytorch(learning_rate: f64, momentum: f64) -> Self {
         Self { rmsprop: RmsPropConfig::pytorch(learning_rate), momentum }
+    }
+
+    /// `optax.rmsprop(lr, momentum=μ)`: decay 0.9, ε = 1e-8 inside the root; optax
+    /// scales by −η first and then keeps the trace, the same rule.
+    pub fn optax(learning_rate: f64, momentum: f64) -> Self {
+        Self { rmsprop: RmsPropConfig::optax(learning_rate), momentum }
+    }
+
+    /// `keras.optimizers.RMSprop(lr, momentum=μ)` (Keras 3): ρ = 0.9, ε = 1e-7
+    /// inside the root; Keras keeps μ·u + η·g/√(G + ε), the same rule.
+    pub fn keras(learning_rate: f64, momentum: f64) -> Self {
+        Self { rmsprop: RmsPropConfig::keras(learning_rate), momentum }
     }
     // ANCHOR_END: rmsprop_momentum_presets
 
@@ -160,6 +172,16 @@ impl Optimizer for RmsPropMomentum {
     /// η/√(G + ε): the rate at which the newest gradient enters the step.
     fn effective_learning_rates(&self) -> Option<Vec<f64>> {
         Some(self.accumulator.iter().map(|&g| self.scale.effective_learning_rate(g)).collect())
+    }
+}
+
+impl LearningRate for RmsPropMomentum {
+    fn learning_rate(&self) -> f64 {
+        self.scale.learning_rate()
+    }
+
+    fn set_learning_rate(&mut self, learning_rate: f64) -> Result<(), HyperParameterError> {
+        self.scale.set_learning_rate(learning_rate)
     }
 }
 

@@ -28,8 +28,12 @@
 //! gradient by a running average of its recent magnitude", Coursera, *Neural
 //! Networks for Machine Learning* (2012).
 
+mod centered;
+
+pub use centered::{CenteredRmsProp, CenteredRmsPropConfig, centered_variance};
+
 use adagrad::{EpsilonPlacement, ScaledStep};
-use gd::{HyperParameterError, Optimizer, assert_same_length};
+use gd::{HyperParameterError, LearningRate, Optimizer, assert_same_length};
 
 /// The settings of an RMSprop optimizer, validated by [`build`](Self::build).
 ///
@@ -194,6 +198,16 @@ impl Optimizer for RmsProp {
 
     fn effective_learning_rates(&self) -> Option<Vec<f64>> {
         Some(self.accumulator.iter().map(|&g| self.scale.effective_learning_rate(g)).collect())
+    }
+}
+
+impl LearningRate for RmsProp {
+    fn learning_rate(&self) -> f64 {
+        self.scale.learning_rate()
+    }
+
+    fn set_learning_rate(&mut self, learning_rate: f64) -> Result<(), HyperParameterError> {
+        self.scale.set_learning_rate(learning_rate)
     }
 }
 

@@ -22,12 +22,15 @@ mod clip;
 mod compare;
 mod contour;
 mod data;
+mod explore;
 mod gradient_descent;
+mod libraries_add;
 mod loss_curves;
 mod measurements;
 mod momentum;
 pub mod numbers;
 mod plot;
+mod presets;
 mod rmsprop;
 mod speed;
 mod windows;
@@ -50,8 +53,8 @@ struct Figure {
 }
 
 /// Every figure, in the order the book shows them, then the numbers the prose
-/// takes from code.
-const FIGURES: [Figure; 30] = [
+/// takes from code, then the data of the explorable figures (see [`explore`]).
+const FIGURES: [Figure; 46] = [
     Figure { name: "gd-bowl.svg", draw: gradient_descent::bowl },
     Figure { name: "learning-rates.svg", draw: gradient_descent::learning_rates },
     Figure { name: "gd-ellipse.svg", draw: gradient_descent::ellipse },
@@ -64,6 +67,12 @@ const FIGURES: [Figure; 30] = [
     Figure { name: "momentum-paths.svg", draw: momentum::paths },
     Figure { name: "momentum-adam.svg", draw: momentum::versus },
     Figure { name: "momentum-loss.svg", draw: momentum::loss_curves },
+    Figure { name: "centered.svg", draw: libraries_add::centered },
+    Figure { name: "amsgrad.svg", draw: libraries_add::amsgrad },
+    Figure { name: "weight-decay.svg", draw: libraries_add::weight_decay },
+    Figure { name: "schedules.svg", draw: libraries_add::schedules },
+    Figure { name: "presets.md", draw: presets::settings },
+    Figure { name: "parity.md", draw: presets::parity },
     Figure { name: "window-bowl.svg", draw: || windows::figure("bowl") },
     Figure { name: "window-ellipse.svg", draw: || windows::figure("ellipse") },
     Figure { name: "window-valley.svg", draw: || windows::figure("valley") },
@@ -82,6 +91,28 @@ const FIGURES: [Figure; 30] = [
     Figure { name: "speed-table.md", draw: speed::speed_table },
     Figure { name: "peers-table.md", draw: speed::peers_table },
     Figure { name: numbers::FILE, draw: || Ok(numbers::to_toml(&numbers::all()?)) },
+    Figure { name: "explore/gd-ellipse.js", draw: || explore::data("gd-ellipse") },
+    Figure { name: "explore/adagrad-vs-gd.js", draw: || explore::data("adagrad-vs-gd") },
+    Figure { name: "explore/rmsprop-paths.js", draw: || explore::data("rmsprop-paths") },
+    Figure { name: "explore/momentum-adam.js", draw: || explore::data("momentum-adam") },
+    Figure { name: "explore/windows-ellipse.js", draw: || explore::data("windows-ellipse") },
+    Figure { name: "explore/gd-ellipse.expected.json", draw: || explore::expected("gd-ellipse") },
+    Figure {
+        name: "explore/adagrad-vs-gd.expected.json",
+        draw: || explore::expected("adagrad-vs-gd"),
+    },
+    Figure {
+        name: "explore/rmsprop-paths.expected.json",
+        draw: || explore::expected("rmsprop-paths"),
+    },
+    Figure {
+        name: "explore/momentum-adam.expected.json",
+        draw: || explore::expected("momentum-adam"),
+    },
+    Figure {
+        name: "explore/windows-ellipse.expected.json",
+        draw: || explore::expected("windows-ellipse"),
+    },
 ];
 
 /// The iterates of a run on a 2-D objective, as points (w₁, w₂).
@@ -178,6 +209,11 @@ fn write_all(dir: &Path, figures: &[Rendered]) -> Result<Vec<&'static str>> {
         if fs::read(&path).is_ok_and(|bytes| bytes == figure.svg.as_bytes()) {
             continue;
         }
+        // A figure in a subfolder (the explorers' data) creates it.
+        if let Some(parent) = path.parent().filter(|p| !p.is_dir()) {
+            fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create the folder {}", parent.display()))?;
+        }
         write_atomically(&path, figure.svg.as_bytes())
             .with_context(|| format!("cannot write the figure {}", path.display()))?;
         written.push(figure.name);
@@ -273,6 +309,22 @@ mod tests {
         names
     }
 
+    /// Every file below `dir`, as a path relative to it with `/` between folders.
+    fn file_paths(dir: &Path) -> Vec<String> {
+        let mut paths = Vec::new();
+        for name in file_names(dir) {
+            if dir.join(&name).is_dir() {
+                paths.extend(
+                    file_paths(&dir.join(&name)).into_iter().map(|p| format!("{name}/{p}")),
+                );
+            } else {
+                paths.push(name);
+            }
+        }
+        paths.sort();
+        paths
+    }
+
     #[test]
     fn every_figure_is_drawn_identically_twice() {
         let again = render_all().unwrap();
@@ -303,7 +355,7 @@ mod tests {
         let expected: Vec<String> = FIGURES.iter().map(|f| f.name.to_owned()).collect::<Vec<_>>();
         let mut expected = expected;
         expected.sort();
-        assert_eq!(file_names(dir.path()), expected, "no temporary file is left behind");
+        assert_eq!(file_paths(dir.path()), expected, "no temporary file is left behind");
     }
 
     #[test]

@@ -15,6 +15,11 @@ use super::plot::{
 pub const OPTIMIZERS: [&str; 7] =
     ["GD", "Adagrad", "RMSprop", "Momentum", "Nesterov", "RMSprop+momentum", "Adam"];
 
+/// The rows of "What the libraries add", in the benchmark's order after
+/// [`OPTIMIZERS`]: in the full table, not in the roofline.
+pub const LIBRARY_ROWS: [&str; 6] =
+    ["RMSprop centered", "centered+momentum", "AMSGrad", "RMSprop+L2", "AdamW", "RMSprop cosine"];
+
 /// The sizes of the benchmark.
 pub const SIZES: [usize; 5] = [1_000, 10_000, 100_000, 1_000_000, 10_000_000];
 
@@ -144,7 +149,7 @@ pub fn speed_table() -> Result<String> {
          |---|---|---|---|---|---|---|---|\n",
     );
     for n in SIZES {
-        for name in OPTIMIZERS {
+        for name in OPTIMIZERS.into_iter().chain(LIBRARY_ROWS) {
             let r = steps.at(name, n)?;
             let percent = |base: f64, step: f64| format!("{:.0} %", 100.0 * base / step);
             out.push_str(&format!(

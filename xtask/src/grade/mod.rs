@@ -3,16 +3,23 @@
 //! ```text
 //! cargo xtask grade                          # this checkout (the solutions: full marks)
 //! cargo xtask grade --dir ../alice           # a student's copy, against OUR tests
-//! cargo xtask grade --dir ../alice --extra-tests hidden/ --json grade.json
+//! cargo xtask grade --dir ../alice --extra-tests hidden/ --format gradescope,junit --out results/
+//! cargo xtask grade --batch submissions/ --out gradebook/   # a whole class
 //! ```
 //!
 //! Only the student crates' `src/` folders are read from `--dir`; everything else
 //! (the graded suite, its snapshots, the rubric, the manifests) is this
-//! workspace's. Each rubric test runs alone by its exact name, with a time limit,
-//! so a missing, renamed, ignored, panicking or looping test scores zero and the
-//! grader always finishes. See `book/src/instructors.md`.
+//! workspace's. Each rubric test runs alone by its exact name, locked down
+//! (`kit::jail`), with a time limit, so a missing, renamed, ignored, panicking,
+//! looping or hostile test scores zero and the grader always finishes. See
+//! `book/src/instructors.md`.
 
+pub mod batch;
+pub mod diagnose;
 pub mod engine;
+pub mod feedback;
+pub mod flags;
+pub mod formats;
 pub mod report;
 
 use std::path::PathBuf;
@@ -20,27 +27,63 @@ use std::time::Duration;
 
 use anyhow::Context;
 
+use formats::Format;
+
 /// The command line of `cargo xtask grade`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The checkout to grade (its student crates only); default: this workspace.
-    #[arg(long, value_name = "SUBMISSION")]
+    #[arg(long, value_name = "SUBMISSION", conflicts_with = "batch")]
     pub dir: Option<PathBuf>,
+    /// Grade every submission folder in DIR (one per student, named for them):
+    /// a gradebook CSV and one feedback file per student go to `--out`.
+    #[arg(long, value_name = "DIR")]
+    pub batch: Option<PathBuf>,
     /// A folder of hidden test files (`*.rs`, plus an optional `rubric.toml`
     /// scoring them) added to the graded suite for this grading only.
     #[arg(long, value_name = "DIR")]
     pub extra_tests: Option<PathBuf>,
-    /// Also write the result as JSON (GitHub-Classroom-like) to this file.
+    /// The result formats to write (repeat or separate by commas).
+    #[arg(long, value_name = "FORMAT", value_delimiter = ',')]
+    pub format: Vec<Format>,
+    /// The folder the result files go to (each format under the name its
+    /// platform expects: results.json, result.json, junit.xml, grade.json).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Also write the course's JSON report to this file.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
     /// The time limit of one test in seconds (default: the rubric's).
     #[arg(long, value_name = "SECONDS")]
     pub timeout: Option<f64>,
+    /// With --batch: how many submissions are graded at once (default 2).
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
 }
 
 /// Runs `cargo xtask grade`.
 pub fn run(args: Args) -> anyhow::Result<()> {
     let course_root = crate::workspace_root();
+    let formats = if args.format.is_empty() && args.out.is_some() {
+        vec![Format::Json]
+    } else {
+        args.format.clone()
+    };
+    if let Some(batch_dir) = &args.batch {
+        let out = args.out.clone().context("--batch needs --out DIR for the gradebook")?;
+        let request = engine::Request {
+            target_dir: crate::kit::sandbox::kit_target_dir(&course_root),
+            course_root,
+            submission: batch_dir.clone(),
+            extra_tests: args.extra_tests.clone(),
+            timeout: args.timeout.map(Duration::from_secs_f64),
+        };
+        let formats = if formats.is_empty() { Format::ALL.to_vec() } else { formats };
+        let summary =
+            batch::grade_all(&request, batch_dir, &out, &formats, args.jobs.unwrap_or(2))?;
+        print!("{}", summary.table());
+        return Ok(());
+    }
     let submission = match args.dir {
         Some(dir) => {
             dir.canonicalize().with_context(|| format!("no submission at {}", dir.display()))?
@@ -50,17 +93,24 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let request = engine::Request {
         target_dir: crate::kit::sandbox::kit_target_dir(&course_root),
         course_root,
-        submission,
+        submission: submission.clone(),
         extra_tests: args.extra_tests,
         timeout: args.timeout.map(Duration::from_secs_f64),
     };
-    let report = engine::grade(&request)?;
+    let report = batch::grade_one(&request)?;
     print!("{}", report.table());
+    let context = formats::Context::from_env(&submission);
+    if let Some(out) = &args.out {
+        for path in formats::write_all(&report, &formats, &context, out)? {
+            println!("wrote {}", path.display());
+        }
+    } else if !formats.is_empty() {
+        anyhow::bail!("--format needs --out DIR");
+    }
     if let Some(path) = args.json {
-        let text = serde_json::to_string_pretty(&report.json())?;
-        std::fs::write(&path, text + "\n")
+        std::fs::write(&path, formats::render(&report, Format::Json, &context)?)
             .with_context(|| format!("cannot write {}", path.display()))?;
-        println!("\nwrote {}", path.display());
+        println!("wrote {}", path.display());
     }
     Ok(())
 }

@@ -1,11 +1,6 @@
-//! The result of a grading: per test, per assignment, the total; printed as a
-//! table or written as JSON for an autograder.
-//!
-//! The JSON follows the shape of GitHub Classroom's autograding reporter
-//! (`version`, `status`, `max_score`, and per test `name`, `status` as
-//! `pass`/`fail`/`error`, `score`, `message`, `execution_time`), with the course's
-//! own fields added: `total`, `max`, the assignments, and each test's `outcome`
-//! (passed, failed, timeout, ignored, missing, not-built) and `max_score`.
+//! The result of a grading: per test, per assignment, the total, what the grader
+//! diagnosed and flagged, and what the locked-down run enforced. Printed as a
+//! table here; written in the platforms' formats by [`super::formats`].
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -31,6 +26,9 @@ pub enum Outcome {
     Missing,
     /// The submission did not compile with the graded suite.
     NotBuilt,
+    /// The test process was killed by a signal: a limit of the locked-down run
+    /// (memory, CPU time, file size, processes) or a crash.
+    Crashed,
 }
 
 impl Outcome {
@@ -43,16 +41,7 @@ impl Outcome {
             Outcome::Ignored => "ignored",
             Outcome::Missing => "missing",
             Outcome::NotBuilt => "not-built",
-        }
-    }
-
-    /// GitHub Classroom's status: the test ran and passed, ran and failed, or
-    /// could not run.
-    fn classroom_status(self) -> &'static str {
-        match self {
-            Outcome::Passed => "pass",
-            Outcome::Failed | Outcome::TimedOut => "fail",
-            Outcome::Ignored | Outcome::Missing | Outcome::NotBuilt => "error",
+            Outcome::Crashed => "crashed",
         }
     }
 }
@@ -77,6 +66,9 @@ pub struct TestResult {
     /// How long it ran, in seconds.
     #[serde(skip)]
     pub seconds: f64,
+    /// True for a hidden test (`--extra-tests`): platforms show it after the due date.
+    #[serde(skip)]
+    pub hidden: bool,
 }
 
 /// One assignment's score.
@@ -86,10 +78,34 @@ pub struct AssignmentScore {
     pub id: String,
     /// Its title.
     pub title: String,
+    /// The book chapter to read for it (a file of `book/src`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chapter: Option<String>,
     /// Points earned.
     pub points: u32,
     /// Points possible.
     pub max: u32,
+}
+
+/// A known mistake that the submission's functions reproduce (see `diagnose`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnosis {
+    /// The mistake's name (a fixture of `xtask/fixtures/wrong.toml`).
+    pub mistake: String,
+    /// What the student's code does, in the course's terms, and where to read.
+    pub message: String,
+    /// The chapter to read (a file of `book/src`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chapter: Option<String>,
+}
+
+/// What the locked-down run of the tests enforced on this machine, and what not.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SandboxNote {
+    /// The protections in force, one sentence each.
+    pub enforced: Vec<String>,
+    /// The protections this machine could not give, and why.
+    pub not_enforced: Vec<String>,
 }
 
 /// The whole result.
@@ -107,6 +123,17 @@ pub struct Report {
     pub excluded_missing: Vec<String>,
     /// The compiler's complaint, if the submission did not build.
     pub build_error: Option<String>,
+    /// Seconds the grading took, build included.
+    pub seconds: f64,
+    /// Known mistakes the submission's functions reproduce; empty if none or
+    /// not looked for (see [`Report::diagnosed`]).
+    pub diagnosis: Vec<Diagnosis>,
+    /// True once the submission's functions were compared with the known mistakes.
+    pub diagnosed: bool,
+    /// Constructs in the submission's source an instructor should look at.
+    pub flags: Vec<String>,
+    /// What the locked-down run enforced.
+    pub sandbox: SandboxNote,
 }
 
 impl Report {
@@ -126,6 +153,7 @@ impl Report {
                 AssignmentScore {
                     id: a.id.clone(),
                     title: a.title.clone(),
+                    chapter: a.chapter.clone(),
                     points: mine.clone().map(|t| t.points).sum(),
                     max: mine.map(|t| t.max_points).sum(),
                 }
@@ -138,6 +166,11 @@ impl Report {
             unscored,
             excluded_missing,
             build_error: None,
+            seconds: 0.0,
+            diagnosis: Vec::new(),
+            diagnosed: false,
+            flags: Vec::new(),
+            sandbox: SandboxNote::default(),
         }
     }
 
@@ -154,6 +187,7 @@ impl Report {
                 outcome: Outcome::NotBuilt,
                 message: "the submission does not compile with the graded suite".into(),
                 seconds: 0.0,
+                hidden: false,
             })
             .collect();
         Self { build_error: Some(log), ..Self::new(rubric, submission, tests, vec![], vec![]) }
@@ -232,36 +266,5 @@ impl Report {
             }
         }
         out
-    }
-
-    /// The JSON an autograder reads.
-    pub fn json(&self) -> serde_json::Value {
-        let tests: Vec<serde_json::Value> = self
-            .tests
-            .iter()
-            .map(|t| {
-                serde_json::json!({
-                    "name": t.name,
-                    "assignment": t.assignment,
-                    "status": t.outcome.classroom_status(),
-                    "outcome": t.outcome,
-                    "score": t.points,
-                    "max_score": t.max_points,
-                    "message": t.message,
-                    "execution_time": format!("{:.2}s", t.seconds),
-                })
-            })
-            .collect();
-        let status = if self.total() == self.max() { "pass" } else { "fail" };
-        serde_json::json!({
-            "version": 1,
-            "status": status,
-            "total": self.total(),
-            "max": self.max(),
-            "max_score": self.max(),
-            "assignments": self.assignments,
-            "tests": tests,
-            "unscored_tests": self.unscored,
-        })
     }
 }

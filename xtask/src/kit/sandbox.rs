@@ -54,6 +54,80 @@ fn copy_tree_inner(
     Ok(())
 }
 
+/// Makes `to` hold exactly what `from` holds (but for build outputs, version
+/// control and what `skip` names), writing only the files whose content differs:
+/// an unchanged file keeps its modification time, so Cargo does not rebuild
+/// what did not change. Returns the number of files written or removed.
+pub fn sync_tree(from: &Path, to: &Path, skip: &dyn Fn(&Path) -> bool) -> anyhow::Result<usize> {
+    sync_tree_inner(from, to, Path::new(""), skip)
+}
+
+fn sync_tree_inner(
+    from: &Path,
+    to: &Path,
+    relative: &Path,
+    skip: &dyn Fn(&Path) -> bool,
+) -> anyhow::Result<usize> {
+    fs::create_dir_all(to).with_context(|| format!("cannot create {}", to.display()))?;
+    let mut changed = 0;
+    let mut wanted = std::collections::BTreeSet::new();
+    for entry in fs::read_dir(from).with_context(|| format!("cannot read {}", from.display()))? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let rel = relative.join(&name);
+        if SKIPPED.iter().any(|s| name == *s) || skip(&rel) {
+            continue;
+        }
+        let kind = entry.file_type()?;
+        let target = to.join(&name);
+        if kind.is_dir() {
+            if target.is_file() {
+                fs::remove_file(&target)?;
+            }
+            changed += sync_tree_inner(&entry.path(), &target, &rel, skip)?;
+            wanted.insert(name);
+        } else if kind.is_file() {
+            if target.is_dir() {
+                fs::remove_dir_all(&target)?;
+            }
+            changed += usize::from(write_if_changed(&entry.path(), &target)?);
+            wanted.insert(name);
+        }
+    }
+    for entry in fs::read_dir(to)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        if wanted.contains(&name) || skip(&relative.join(&name)) {
+            continue;
+        }
+        if entry.file_type()?.is_dir() {
+            fs::remove_dir_all(entry.path())?;
+        } else {
+            fs::remove_file(entry.path())?;
+        }
+        changed += 1;
+    }
+    Ok(changed)
+}
+
+/// Copies `from` to `to` unless `to` already holds the same bytes; true if it wrote.
+pub fn write_if_changed(from: &Path, to: &Path) -> anyhow::Result<bool> {
+    let bytes = fs::read(from).with_context(|| format!("cannot read {}", from.display()))?;
+    write_bytes_if_changed(&bytes, to)
+}
+
+/// Writes `bytes` to `to` unless it already holds them; true if it wrote.
+pub fn write_bytes_if_changed(bytes: &[u8], to: &Path) -> anyhow::Result<bool> {
+    if fs::read(to).is_ok_and(|old| old == bytes) {
+        return Ok(false);
+    }
+    if let Some(parent) = to.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    fs::write(to, bytes).with_context(|| format!("cannot write {}", to.display()))?;
+    Ok(true)
+}
+
 /// Every file under `dir`, recursively, sorted.
 pub fn files_under(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
@@ -199,6 +273,8 @@ pub fn cargo(workspace: &Path, lock: &TargetLock) -> Command {
 pub struct Finished {
     /// Its exit code; `None` if it was killed for taking too long or by a signal.
     pub code: Option<i32>,
+    /// The signal that ended it, if one did (a time-out's kill included).
+    pub signal: Option<i32>,
     /// True if it was killed at the time limit.
     pub timed_out: bool,
     /// Its standard output.
@@ -222,17 +298,31 @@ pub fn run_with_limit(command: &mut Command, limit: Duration) -> anyhow::Result<
         .stderr(File::create(&err_path)?)
         .spawn()
         .with_context(|| format!("cannot run {command:?}"))?;
-    let (code, timed_out) = match child.wait_timeout(limit)? {
-        Some(status) => (status.code(), false),
+    use std::os::unix::process::ExitStatusExt as _;
+    let (status, timed_out) = match child.wait_timeout(limit)? {
+        Some(status) => (status, false),
         None => {
+            // The whole process group, if the command made one (a jailed run
+            // does), then the child itself.
+            let _ = Command::new("kill")
+                .args(["-KILL", "--", &format!("-{}", child.id())])
+                .stderr(Stdio::null())
+                .status();
             child.kill().ok();
-            child.wait()?;
-            (None, true)
+            (child.wait()?, true)
         }
     };
+    let (code, signal) = (status.code(), status.signal());
     let elapsed = started.elapsed();
     let read = |p: &Path| String::from_utf8_lossy(&fs::read(p).unwrap_or_default()).into_owned();
-    Ok(Finished { code, timed_out, stdout: read(&out_path), stderr: read(&err_path), elapsed })
+    Ok(Finished {
+        code,
+        signal,
+        timed_out,
+        stdout: read(&out_path),
+        stderr: read(&err_path),
+        elapsed,
+    })
 }
 
 /// Runs `command` to completion (with a generous time limit), failing with its
@@ -279,6 +369,29 @@ mod tests {
         assert!(!lock_is_stale(&path));
         drop(lock);
         assert!(!path.exists());
+    }
+
+    #[test]
+    fn syncing_writes_only_what_changed_and_removes_what_went() {
+        let from = tempfile::tempdir().unwrap();
+        let to = tempfile::tempdir().unwrap();
+        for (file, text) in [("a/same.rs", "same"), ("a/new.rs", "new")] {
+            let path = from.path().join(file);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, text).unwrap();
+        }
+        fs::create_dir_all(to.path().join("a/gone")).unwrap();
+        fs::write(to.path().join("a/same.rs"), "same").unwrap();
+        fs::write(to.path().join("a/gone/old.rs"), "old").unwrap();
+        fs::write(to.path().join("kept"), "skipped").unwrap();
+        let before = fs::metadata(to.path().join("a/same.rs")).unwrap().modified().unwrap();
+        let changed = sync_tree(from.path(), to.path(), &|p| p == Path::new("kept")).unwrap();
+        assert_eq!(changed, 2);
+        let after = fs::metadata(to.path().join("a/same.rs")).unwrap().modified().unwrap();
+        assert_eq!(before, after);
+        assert_eq!(fs::read_to_string(to.path().join("a/new.rs")).unwrap(), "new");
+        assert!(!to.path().join("a/gone").exists());
+        assert!(to.path().join("kept").exists());
     }
 
     #[test]

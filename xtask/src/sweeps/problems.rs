@@ -258,8 +258,20 @@ pub fn minibatch_run_for(
     batch_size: usize,
     epochs: usize,
 ) -> Result<MinibatchRun> {
+    let optimizer = (method.build)(eta, problem.dimension())?;
+    minibatch_run_with(problem, minimum, optimizer, batch_size, epochs)
+}
+
+/// [`minibatch_run_for`] with an optimizer built by the caller (a schedule, a
+/// decay): the same batches, the same record of each epoch.
+pub fn minibatch_run_with(
+    problem: &LogisticRegression,
+    minimum: f64,
+    mut optimizer: Box<dyn Optimizer>,
+    batch_size: usize,
+    epochs: usize,
+) -> Result<MinibatchRun> {
     let n = problem.dimension();
-    let mut optimizer = (method.build)(eta, n)?;
     let mut sampler =
         BatchSampler::new(problem.samples(), batch_size, Sampling::WithoutReplacement, 11)
             .map_err(|e| anyhow!("{e}"))?;

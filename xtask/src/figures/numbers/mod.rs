@@ -24,6 +24,7 @@ mod adapting;
 mod fast;
 mod invariants;
 mod libraries;
+mod libraries_add;
 mod momentum;
 
 /// The file the numbers go to, beside the figures.
@@ -67,6 +68,7 @@ pub fn all() -> Result<Vec<Number>> {
     adagrad::numbers(&mut book).context("the numbers of adagrad.md")?;
     momentum::numbers(&mut book).context("the numbers of momentum.md")?;
     libraries::numbers(&mut book).context("the numbers of libraries.md")?;
+    libraries_add::numbers(&mut book).context("the numbers of what-the-libraries-add.md")?;
     invariants::numbers(&mut book).context("the numbers of invariants.md")?;
     adapting::numbers(&mut book).context("the numbers of when-adapting-pays.md")?;
     fast::numbers(&mut book).context("the numbers of making-it-fast.md")?;

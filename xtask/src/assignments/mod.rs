@@ -10,19 +10,23 @@
 //!    of the suite is scored or excluded with a reason.
 //! 4. Each wrong submission in `xtask/fixtures/wrong.toml` (a realistic mistake
 //!    applied to one solution region) loses points in the assignment it belongs
-//!    to, and keeps full marks in every assignment it cannot affect.
+//!    to, and keeps full marks in every assignment it cannot affect; and the
+//!    grader's diagnosis names it as itself, and nothing else.
+//! 5. A mistake no fixture describes is diagnosed as no known mistake, and the
+//!    committed probe results (`xtask/fixtures/probes.json`) are up to date.
+
+pub mod bench;
+pub mod class;
+pub mod probes;
 
 use std::fmt::Write as _;
-use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, bail};
-use serde::Deserialize;
 
 use crate::grade::engine::{self, Request};
 use crate::grade::report::{Outcome, Report};
-use crate::kit::regions;
 use crate::kit::rubric::Rubric;
 use crate::kit::sandbox::{self, TargetLock};
 
@@ -41,50 +45,29 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         course: Option<PathBuf>,
     },
+    /// Compute what the diagnosis probe prints for the solution and each wrong
+    /// submission into xtask/fixtures/probes.json.
+    Probes {
+        /// Fail if the committed file differs instead of writing it.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Write a class of submissions (the solution and every wrong submission,
+    /// each made unique) and grade it as a batch, timing each submission.
+    Bench {
+        /// How many submissions.
+        #[arg(long, default_value_t = 30)]
+        students: usize,
+        /// How many are graded at once.
+        #[arg(long, default_value_t = 2)]
+        jobs: usize,
+        /// Keep the class and its gradebook in this folder (default: a temporary one).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
 }
 
-/// The wrong-submission fixtures, relative to the workspace root.
-pub const FIXTURES: &str = "xtask/fixtures/wrong.toml";
-
-/// The fixtures file.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Fixtures {
-    /// The wrong submissions.
-    #[serde(rename = "fixture")]
-    pub fixtures: Vec<Fixture>,
-}
-
-/// One wrong submission: the solution with one realistic mistake.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Fixture {
-    /// A short name.
-    pub name: String,
-    /// The mistake, as a student would make it.
-    pub mistake: String,
-    /// The solution region it changes.
-    pub region: String,
-    /// Text inside the region (exactly once)…
-    pub find: String,
-    /// …and what the student wrote instead.
-    pub replace: String,
-    /// Assignments that must lose points.
-    pub loses: Vec<String>,
-    /// Assignments that may lose points too (they build on the region); every
-    /// other assignment must keep full marks.
-    #[serde(default)]
-    pub may_also_lose: Vec<String>,
-}
-
-impl Fixtures {
-    /// Reads the fixtures file.
-    pub fn load(path: &Path) -> anyhow::Result<Self> {
-        let text =
-            fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-        toml::from_str(&text).with_context(|| format!("in {}", path.display()))
-    }
-}
+pub use crate::kit::fixtures::{FIXTURES, Fixture, Fixtures, write_wrong_submission};
 
 /// Runs `cargo xtask assignments`.
 pub fn run(args: Args) -> anyhow::Result<()> {
@@ -95,6 +78,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             ),
             None => check(&crate::workspace_root()),
         },
+        Command::Probes { check } => probes::run(&crate::workspace_root(), check),
+        Command::Bench { students, jobs, out } => {
+            bench::run(&crate::workspace_root(), students, jobs, out.as_deref())
+        }
     }
 }
 
@@ -187,6 +174,8 @@ pub fn check(root: &Path) -> anyhow::Result<()> {
     }
     let _ = writeln!(table);
     let mut failures = Vec::new();
+    let mut named = 0;
+    let mut messages = 0;
     for fixture in &fixtures.fixtures {
         let submission = scratch.path().join(format!("wrong-{}", fixture.name));
         write_wrong_submission(root, &rubric, fixture, &submission)?;
@@ -197,13 +186,76 @@ pub fn check(root: &Path) -> anyhow::Result<()> {
         }
         let _ = writeln!(table);
         failures.extend(fixture_problems(fixture, &report));
+        let problems = message_problems(&report);
+        messages += report.tests.iter().filter(|t| t.outcome == Outcome::Failed).count();
+        failures.extend(problems.into_iter().map(|p| format!("{}: {p}", fixture.name)));
+        if report.diagnosis.iter().map(|d| d.mistake.as_str()).collect::<Vec<_>>()
+            != [fixture.name.as_str()]
+        {
+            failures.push(format!(
+                "{}: diagnosed as {:?}, not as itself",
+                fixture.name,
+                report.diagnosis.iter().map(|d| &d.mistake).collect::<Vec<_>>()
+            ));
+        } else {
+            named += 1;
+        }
     }
     print!("\n{table}");
+    println!(
+        "diagnosis: {named} of {} wrong submissions named as themselves and as nothing else",
+        fixtures.fixtures.len()
+    );
+    println!(
+        "feedback: {messages} failed tests' messages, each one message with numbers, the minimal \
+         input of a property, and the chapter to read"
+    );
     if !failures.is_empty() {
         bail!("wrong submissions graded wrongly:\n  {}", failures.join("\n  "));
     }
+
+    // 5. A mistake nobody described: no guess.
+    let unknown = scratch.path().join("undescribed-mutation");
+    let mutation = Fixture {
+        name: "undescribed".into(),
+        mistake: "half the gradient-descent step".into(),
+        region: "solution_gd_step".into(),
+        find: "*w -= self.learning_rate * g;".into(),
+        replace: "*w -= 0.5 * self.learning_rate * g;".into(),
+        loses: vec!["gradient-descent".into()],
+        may_also_lose: vec![],
+        read: None,
+    };
+    write_wrong_submission(root, &rubric, &mutation, &unknown)?;
+    let report = engine::grade(&request(&unknown))?;
+    if !report.diagnosed || !report.diagnosis.is_empty() || report.total() == report.max() {
+        bail!(
+            "a mistake no fixture describes must lose points and be diagnosed as no known \
+             mistake; got {}/{}, diagnosed {}, {:?}",
+            report.total(),
+            report.max(),
+            report.diagnosed,
+            report.diagnosis
+        );
+    }
     println!(
-        "\nassignments check passed: {} wrong submissions each lose points in their assignment ({:.0?} in all)",
+        "an undescribed mutation: {}/{}, no known mistake named",
+        report.total(),
+        report.max()
+    );
+    let committed =
+        crate::grade::diagnose::Fingerprints::load(&root.join(crate::grade::diagnose::PROBES))?;
+    for fixture in &fixtures.fixtures {
+        if !committed.fixtures.contains_key(&fixture.name) {
+            bail!(
+                "{} has no probe results: run `cargo xtask assignments probes` and commit {}",
+                fixture.name,
+                crate::grade::diagnose::PROBES
+            );
+        }
+    }
+    println!(
+        "\nassignments check passed: {} wrong submissions each lose points in their assignment and are named ({:.0?} in all)",
         fixtures.fixtures.len(),
         started.elapsed()
     );
@@ -233,6 +285,58 @@ pub fn rubric_problems(report: &Report) -> Vec<String> {
         report.excluded_missing.iter().map(|n| format!("{n} is excluded but not in the suite")),
     );
     problems
+}
+
+/// Why the messages of a report's failed tests are not what a student can read:
+/// each is one message (no `panicked at` lines, no panic repeated), a property's
+/// names its minimal failing input, numbers are shown as numbers (a bit pattern
+/// only beside its number), and the feedback names the chapter to read.
+pub fn message_problems(report: &Report) -> Vec<String> {
+    let feedback = crate::grade::feedback::student_markdown(report);
+    let mut problems = Vec::new();
+    for t in report.tests.iter().filter(|t| t.outcome == Outcome::Failed) {
+        let m = &t.message;
+        if m.trim().is_empty() {
+            problems.push(format!("{}: an empty message", t.name));
+        }
+        if m.contains("panicked at") {
+            problems.push(format!("{}: a `panicked at` line in the message", t.name));
+        }
+        if m.contains("Test failed") && !m.contains("minimal failing input") {
+            problems.push(format!("{}: a failing property without its minimal input", t.name));
+        }
+        if has_bare_bit_pattern(m) {
+            problems.push(format!("{}: numbers shown as bare bit patterns", t.name));
+        }
+    }
+    let failed = report.tests.iter().filter(|t| t.outcome != Outcome::Passed).count();
+    if failed > 0 && feedback.matches("Read: book/src/").count() < failed.min(1) {
+        problems.push("the feedback names no chapter to read".into());
+    }
+    problems
+}
+
+/// True if `text` holds a run of 16 or more decimal digits that is neither hex
+/// (after `0x`) nor the fraction of a number: an `f64` shown as its bit pattern.
+pub fn has_bare_bit_pattern(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_digit() {
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+            let before = &bytes[start.saturating_sub(2)..start];
+            let hex_or_fraction = before.ends_with(b"0x") || before.ends_with(b".");
+            if i - start >= 16 && !hex_or_fraction {
+                return true;
+            }
+        } else {
+            i += 1;
+        }
+    }
+    false
 }
 
 /// Why a wrong submission's report is not what the fixture expects.
@@ -268,31 +372,43 @@ pub fn fixture_problems(fixture: &Fixture, report: &Report) -> Vec<String> {
     problems
 }
 
-/// Writes the student crates' sources of the solution, with `fixture` applied.
-pub fn write_wrong_submission(
-    root: &Path,
-    rubric: &Rubric,
-    fixture: &Fixture,
-    out: &Path,
-) -> anyhow::Result<PathBuf> {
-    let spec = rubric.regions().find(|r| r.name == fixture.region).with_context(|| {
-        format!("fixture {}: no region `{}` in the rubric", fixture.name, fixture.region)
-    })?;
-    for krate in &rubric.course.student_crates {
-        let src = Path::new(krate).join("src");
-        sandbox::copy_tree(&root.join(&src), &out.join(&src), &|_| false)?;
-    }
-    let file = out.join(&spec.file);
-    let text = fs::read_to_string(&file)?;
-    let wrong = regions::edit(&text, &fixture.region, &fixture.find, &fixture.replace)
-        .with_context(|| format!("fixture {}", fixture.name))?;
-    fs::write(&file, wrong)?;
-    Ok(file)
-}
-
 #[cfg(test)]
 mod tests {
+    use std::fs;
+
     use super::*;
+
+    #[test]
+    fn bit_patterns_are_told_from_numbers() {
+        assert!(has_bare_bit_pattern("left: `Some([4666723172467343360])`"));
+        assert!(!has_bare_bit_pattern("[10000.0] (bits 0x40c3880000000000)"));
+        assert!(!has_bare_bit_pattern("got 0.30000000000000004, expected 2.683281572999747e-1"));
+        assert!(!has_bare_bit_pattern("(1 − 2.1)·w = -1.1e0 ± 2.0650148258027913e-15"));
+    }
+
+    #[test]
+    fn every_fixture_sends_the_student_to_a_section_of_its_assignments_chapter() {
+        let root = crate::workspace_root();
+        let rubric = Rubric::load(&root.join(engine::RUBRIC)).unwrap();
+        let fixtures = Fixtures::load(&root.join(FIXTURES)).unwrap();
+        for fixture in &fixtures.fixtures {
+            let assignment = rubric
+                .assignments
+                .iter()
+                .find(|a| a.regions.iter().any(|r| r.name == fixture.region))
+                .unwrap();
+            let chapter = assignment.chapter.as_deref().unwrap();
+            let text = fs::read_to_string(root.join("book/src").join(chapter)).unwrap();
+            let read =
+                fixture.read.as_deref().unwrap_or_else(|| panic!("{}: no `read`", fixture.name));
+            assert!(
+                text.lines()
+                    .any(|l| l.trim_start_matches('#').trim() == read && l.starts_with('#')),
+                "{}: no heading “{read}” in book/src/{chapter}",
+                fixture.name
+            );
+        }
+    }
 
     #[test]
     fn every_fixture_applies_to_the_current_solution_and_changes_it() {

@@ -1,0 +1,260 @@
+//! The tables of "Same name, different numbers", generated from the crates: what
+//! every preset of every configuration type sets (read from the configuration it
+//! builds), and how close the course's construction of every library call comes
+//! to that library's own run (measured against the committed reference runs).
+
+use adagrad::{AdagradConfig, EpsilonPlacement};
+use anyhow::{Context, Result, bail};
+use descent_tests::references::{PRESETS, PROBLEMS, RUNS, largest_difference};
+use momentum::{
+    AdamConfig, AmsGrad, KERAS_ADAMW_DECAY, MomentumConfig, OPTAX_ADAMW_DECAY, PYTORCH_ADAMW_DECAY,
+    RmsPropMomentumConfig,
+};
+use rmsprop::{CenteredRmsPropConfig, RmsPropConfig};
+
+use super::numbers::scientific;
+
+/// The learning rate the presets are read at (every preset takes it as given).
+const ETA: f64 = 0.1;
+/// The momentum given to the presets that take one.
+const MU: f64 = 0.9;
+
+/// ε as math, `$10^{-8}$`, so that a table cell does not wrap it.
+fn epsilon(value: f64) -> Result<String> {
+    let exponent = value.log10().round();
+    if (10f64.powf(exponent) - value).abs() > 1e-3 * value {
+        bail!("ε = {value} is not a power of ten");
+    }
+    Ok(format!("$10^{{{exponent}}}$"))
+}
+
+fn placement(placement: EpsilonPlacement) -> &'static str {
+    match placement {
+        EpsilonPlacement::InsideRoot => "inside",
+        EpsilonPlacement::OutsideRoot => "outside",
+    }
+}
+
+/// One row of the RMSprop-family table: the settings an RMSprop-like preset
+/// builds, read from its configuration.
+fn rmsprop_row(
+    library: &str,
+    preset: &str,
+    rmsprop: RmsPropConfig,
+    centered: bool,
+    momentum: &str,
+) -> Result<String> {
+    Ok(format!(
+        "| {library} | `{preset}` | {} | {} | {} | {} | {} | {} |",
+        rmsprop.decay,
+        epsilon(rmsprop.epsilon)?,
+        placement(rmsprop.epsilon_placement),
+        rmsprop.initial_accumulator,
+        if centered { "yes" } else { "no" },
+        momentum,
+    ))
+}
+
+/// The momentum a preset sets, or "μ" where the caller gives it.
+fn momentum_cell(preset: &str, momentum: f64) -> String {
+    if preset.ends_with("μ)") { "μ".to_owned() } else { momentum.to_string() }
+}
+
+fn adagrad_row(library: &str, preset: &str, config: AdagradConfig) -> Result<String> {
+    Ok(format!(
+        "| {library} | `{preset}` | — | {} | {} | {} | no | 0 |",
+        epsilon(config.epsilon)?,
+        placement(config.epsilon_placement),
+        config.initial_accumulator,
+    ))
+}
+
+/// The table of every Adagrad and RMSprop preset.
+fn adaptive_table() -> Result<String> {
+    let mut rows = vec![
+        "| library | course preset | γ | ε | ε sits | G₀ | centred | μ |".to_owned(),
+        "|---|---|---|---|---|---|---|---|".to_owned(),
+    ];
+    for (library, preset, config) in [
+        ("this course", "AdagradConfig::new(η)", AdagradConfig::new(ETA)),
+        ("`torch.optim.Adagrad`", "AdagradConfig::pytorch(η)", AdagradConfig::pytorch(ETA)),
+        ("Keras 3 `Adagrad`", "AdagradConfig::keras(η)", AdagradConfig::keras(ETA)),
+        ("`optax.adagrad`", "AdagradConfig::optax(η)", AdagradConfig::optax(ETA)),
+    ] {
+        rows.push(adagrad_row(library, preset, config)?);
+    }
+    for (library, preset, config) in [
+        ("this course", "RmsPropConfig::new(η)", RmsPropConfig::new(ETA)),
+        ("`torch.optim.RMSprop`", "RmsPropConfig::pytorch(η)", RmsPropConfig::pytorch(ETA)),
+        ("Keras 3 `RMSprop`", "RmsPropConfig::keras(η)", RmsPropConfig::keras(ETA)),
+        ("`optax.rmsprop`", "RmsPropConfig::optax(η)", RmsPropConfig::optax(ETA)),
+    ] {
+        rows.push(rmsprop_row(library, preset, config, false, "0")?);
+    }
+    for (library, preset, config) in [
+        ("this course", "RmsPropMomentumConfig::new(η)", RmsPropMomentumConfig::new(ETA)),
+        (
+            "`torch.optim.RMSprop`, `momentum=μ`",
+            "RmsPropMomentumConfig::pytorch(η, μ)",
+            RmsPropMomentumConfig::pytorch(ETA, MU),
+        ),
+        (
+            "Keras 3 `RMSprop`, `momentum=μ`",
+            "RmsPropMomentumConfig::keras(η, μ)",
+            RmsPropMomentumConfig::keras(ETA, MU),
+        ),
+        (
+            "`optax.rmsprop`, `momentum=μ`",
+            "RmsPropMomentumConfig::optax(η, μ)",
+            RmsPropMomentumConfig::optax(ETA, MU),
+        ),
+    ] {
+        let momentum = momentum_cell(preset, config.momentum);
+        rows.push(rmsprop_row(library, preset, config.rmsprop, false, &momentum)?);
+    }
+    for (library, preset, config) in [
+        ("this course", "CenteredRmsPropConfig::new(η)", CenteredRmsPropConfig::new(ETA)),
+        (
+            "`torch.optim.RMSprop`, `centered=True`",
+            "CenteredRmsPropConfig::pytorch(η, μ)",
+            CenteredRmsPropConfig::pytorch(ETA, MU),
+        ),
+        (
+            "Keras 3 `RMSprop`, `centered=True`",
+            "CenteredRmsPropConfig::keras(η, μ)",
+            CenteredRmsPropConfig::keras(ETA, MU),
+        ),
+        (
+            "`optax.rmsprop`, `centered=True`",
+            "CenteredRmsPropConfig::optax(η, μ)",
+            CenteredRmsPropConfig::optax(ETA, MU),
+        ),
+    ] {
+        let momentum = momentum_cell(preset, config.momentum);
+        rows.push(rmsprop_row(library, preset, config.rmsprop, true, &momentum)?);
+    }
+    Ok(rows.join("\n") + "\n")
+}
+
+fn amsgrad(amsgrad: AmsGrad) -> &'static str {
+    match amsgrad {
+        AmsGrad::Off => "no",
+        AmsGrad::MaximumBeforeCorrection => "max of G",
+        AmsGrad::MaximumAfterCorrection => "max of Ĝ",
+    }
+}
+
+/// The table of every momentum and Adam preset.
+fn momentum_table() -> Result<String> {
+    let mut rows = vec![
+        "| library | course preset | β₁ (β) | β₂ | ε | ε sits | AMSGrad | Nesterov |".to_owned(),
+        "|---|---|---|---|---|---|---|---|".to_owned(),
+    ];
+    for (library, preset, config) in [
+        ("this course", "MomentumConfig::new(η)", MomentumConfig::new(ETA)),
+        (
+            "`torch.optim.SGD`, `momentum=β`",
+            "MomentumConfig::pytorch(η, β)",
+            MomentumConfig::pytorch(ETA, MU),
+        ),
+        (
+            "Keras 3 `SGD`, `momentum=β`",
+            "MomentumConfig::keras(η, β)",
+            MomentumConfig::keras(ETA, MU),
+        ),
+        (
+            "`optax.sgd`, `momentum=β`",
+            "MomentumConfig::optax(η, β)",
+            MomentumConfig::optax(ETA, MU),
+        ),
+    ] {
+        let beta =
+            if preset.ends_with("β)") { "β".to_owned() } else { config.momentum.to_string() };
+        let nesterov = if config.nesterov { "yes" } else { "no" };
+        rows.push(format!("| {library} | `{preset}` | {beta} | — | — | — | — | {nesterov} |"));
+    }
+    for (library, preset, config) in [
+        ("this course", "AdamConfig::new(η)", AdamConfig::new(ETA)),
+        ("`torch.optim.Adam`", "AdamConfig::pytorch(η)", AdamConfig::pytorch(ETA)),
+        ("`optax.adam`", "AdamConfig::optax(η)", AdamConfig::optax(ETA)),
+        (
+            "`torch.optim.Adam`, `amsgrad=True`",
+            "AdamConfig::pytorch_amsgrad(η)",
+            AdamConfig::pytorch_amsgrad(ETA),
+        ),
+        ("`optax.amsgrad`", "AdamConfig::optax_amsgrad(η)", AdamConfig::optax_amsgrad(ETA)),
+    ] {
+        rows.push(format!(
+            "| {library} | `{preset}` | {} | {} | {} | {} | {} | — |",
+            config.beta1,
+            config.beta2,
+            epsilon(config.epsilon)?,
+            placement(config.epsilon_placement),
+            amsgrad(config.amsgrad),
+        ));
+    }
+    Ok(rows.join("\n") + "\n")
+}
+
+/// The table of AdamW's default decays.
+fn adamw_table() -> String {
+    let mut rows = vec![
+        "| library | course | λ, the library's default |".to_owned(),
+        "|---|---|---|".to_owned(),
+    ];
+    for (library, preset, decay) in [
+        (
+            "`torch.optim.AdamW`",
+            "adamw(AdamConfig::pytorch(η), PYTORCH_ADAMW_DECAY, n)",
+            PYTORCH_ADAMW_DECAY,
+        ),
+        ("`optax.adamw`", "adamw(AdamConfig::optax(η), OPTAX_ADAMW_DECAY, n)", OPTAX_ADAMW_DECAY),
+        (
+            "Keras 3 `AdamW`",
+            "`KERAS_ADAMW_DECAY` (Keras's Adam itself is not reproduced)",
+            KERAS_ADAMW_DECAY,
+        ),
+    ] {
+        let preset =
+            if preset.starts_with('`') { preset.to_owned() } else { format!("`{preset}`") };
+        rows.push(format!("| {library} | {preset} | {decay} |"));
+    }
+    rows.join("\n") + "\n"
+}
+
+/// Every preset's settings, as three Markdown tables.
+pub fn settings() -> Result<String> {
+    Ok(format!("{}\n{}\n{}", adaptive_table()?, momentum_table()?, adamw_table()))
+}
+
+/// Every library call with the course's construction of it and the largest
+/// relative difference, over 60 steps and both weights, from the library's own
+/// run on the ellipse and on Rosenbrock's function.
+pub fn parity() -> Result<String> {
+    let mut rows = vec![
+        "| library call (Python) | the course (Rust) | ellipse | Rosenbrock |".to_owned(),
+        "|---|---|---|---|".to_owned(),
+    ];
+    let mut largest: f64 = 0.0;
+    for preset in PRESETS {
+        let call = preset.library_call().with_context(|| format!("{} has no call", preset.call))?;
+        let mut cells = Vec::new();
+        for (problem, _) in PROBLEMS {
+            let (_, _, iterates) = RUNS
+                .iter()
+                .find(|(name, p, _)| *name == preset.call && *p == problem)
+                .with_context(|| format!("no reference run of {} on {problem}", preset.call))?;
+            let difference = largest_difference(preset, problem, iterates)
+                .map_err(|error| anyhow::anyhow!(error))?;
+            largest = largest.max(difference);
+            cells.push(if difference == 0.0 { "0".to_owned() } else { scientific(difference, 0) });
+        }
+        let course = preset.course.split_whitespace().collect::<Vec<_>>().join(" ");
+        let course = course.replace(", }", " }").replace('|', "\\|");
+        rows.push(format!("| `{call}` | `{course}` | {} | {} |", cells[0], cells[1]));
+    }
+    if largest > 1e-12 {
+        bail!("a preset differs from its library's run by {largest:e} (more than 1e-12)");
+    }
+    Ok(rows.join("\n") + "\n")
+}

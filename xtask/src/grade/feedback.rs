@@ -1,0 +1,151 @@
+//! What a student reads about a test that earned nothing: one message, not the
+//! test process's whole output.
+//!
+//! Libtest captures everything a failing test printed. A property test that
+//! panics (rather than returning a `TestCaseError`) prints its panic once per
+//! shrinking step, then proptest panics once more with the reason and the
+//! minimal failing input. This module keeps that last, useful panic (or the only
+//! one), drops the `thread '…' panicked at …` lines and proptest's counters, and
+//! caps the length; [`with_chapter`] adds the chapter to read.
+
+use std::fmt::Write as _;
+
+use super::report::{Outcome, Report};
+
+/// The longest message kept, in characters.
+pub const MAX_CHARS: usize = 1200;
+
+/// One readable message from a failed test's captured output.
+pub fn condense(captured: &str) -> String {
+    let blocks = panic_blocks(captured);
+    let chosen = blocks
+        .iter()
+        .rev()
+        .find(|b| b.contains("minimal failing input"))
+        .or_else(|| blocks.first())
+        .cloned()
+        .unwrap_or_else(|| captured.trim().to_string());
+    let kept: Vec<&str> = chosen
+        .lines()
+        .filter(|l| {
+            let t = l.trim();
+            !(t.starts_with("successes:")
+                || t.starts_with("local rejects:")
+                || t.starts_with("global rejects:")
+                || t.starts_with("note: run with `RUST_BACKTRACE")
+                || t.starts_with("proptest: FileFailurePersistence"))
+        })
+        .collect();
+    cap(kept.join("\n").trim())
+}
+
+/// The panics in `captured`, each without its `thread '…' panicked at …:` line.
+fn panic_blocks(captured: &str) -> Vec<String> {
+    let mut blocks: Vec<String> = Vec::new();
+    let mut current: Option<Vec<&str>> = None;
+    for line in captured.lines() {
+        if line.starts_with("thread '") && line.contains("panicked at") {
+            if let Some(done) = current.take() {
+                blocks.push(done.join("\n"));
+            }
+            current = Some(Vec::new());
+        } else if let Some(block) = current.as_mut() {
+            block.push(line);
+        }
+    }
+    if let Some(done) = current {
+        blocks.push(done.join("\n"));
+    }
+    blocks.retain(|b| !b.trim().is_empty());
+    blocks
+}
+
+/// `text` cut to [`MAX_CHARS`], with an ellipsis where it was cut.
+pub fn cap(text: &str) -> String {
+    match text.char_indices().nth(MAX_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
+}
+
+/// `message` followed by the chapter to read, if the test's assignment has one.
+pub fn with_chapter(message: &str, chapter: Option<&str>) -> String {
+    match chapter {
+        Some(chapter) if !message.is_empty() => format!("{message}\nRead: book/src/{chapter}"),
+        _ => message.to_string(),
+    }
+}
+
+/// A student's feedback file: the points, what their code does if it matches a
+/// known mistake, then each test that earned nothing, with its one message and
+/// the chapter to read.
+pub fn student_markdown(report: &Report) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# Your grade: {}/{}\n", report.total(), report.max());
+    let _ = writeln!(out, "| assignment | points |\n|---|---|");
+    for a in &report.assignments {
+        let _ = writeln!(out, "| {} | {}/{} |", a.title, a.points, a.max);
+    }
+    if let Some(log) = &report.build_error {
+        let _ = writeln!(out, "\n## Your code could not be graded\n\n```text\n{}\n```", cap(log));
+        return out;
+    }
+    if !report.diagnosis.is_empty() {
+        let _ = writeln!(out, "\n## What your code does\n");
+        for d in &report.diagnosis {
+            let _ = writeln!(out, "- {}", d.message);
+        }
+    } else if report.diagnosed {
+        let _ = writeln!(
+            out,
+            "\n## What your code does\n\nNo known mistake matches what your functions do; \
+             the messages below say where they differ from the rules."
+        );
+    }
+    let lost: Vec<_> = report.tests.iter().filter(|t| t.outcome != Outcome::Passed).collect();
+    if !lost.is_empty() {
+        let _ = writeln!(out, "\n## Tests that earned nothing\n");
+        for t in lost {
+            let chapter = report
+                .assignments
+                .iter()
+                .find(|a| a.id == t.assignment)
+                .and_then(|a| a.chapter.as_deref());
+            let _ = writeln!(
+                out,
+                "### `{}` ({}, 0/{})\n\n```text\n{}\n```\n",
+                t.name,
+                t.outcome.word(),
+                t.max_points,
+                with_chapter(&t.message, chapter)
+            );
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_shrinking_property_gives_its_final_panic_once_without_the_counters() {
+        let captured = "thread 'p' (7) panicked at tests/tests/x.rs:9:5:\nΔ: got 2, expected 1\n\
+                        thread 'p' (7) panicked at tests/tests/x.rs:9:5:\nΔ: got 3, expected 1\n\
+                        thread 'p' (7) panicked at tests/tests/x.rs:1:1:\n\
+                        Test failed: Δ: got 2, expected 1.\nminimal failing input: g = 1.0\n\
+                        \tsuccesses: 5\n\tlocal rejects: 0\n\tglobal rejects: 0\n";
+        assert_eq!(
+            condense(captured),
+            "Test failed: Δ: got 2, expected 1.\nminimal failing input: g = 1.0"
+        );
+    }
+
+    #[test]
+    fn a_plain_panic_keeps_its_message_and_output_without_a_panic_is_kept_whole() {
+        assert_eq!(condense("thread 't' panicked at a.rs:1:1:\nleft: 6\n"), "left: 6");
+        assert_eq!(condense("  killed  \n"), "killed");
+        let long = "x".repeat(MAX_CHARS + 10);
+        assert_eq!(condense(&long).chars().count(), MAX_CHARS + 1);
+    }
+}

@@ -1,0 +1,136 @@
+//! The result files the grading platforms read, written from a [`Report`].
+//!
+//! | format        | file          | read by |
+//! |---------------|---------------|---------|
+//! | `gradescope`  | `results.json` | Gradescope's autograder harness (`/autograder/results/`) |
+//! | `classroom50` | `result.json`  | Classroom50's runner (`classroom50/result/v1`) |
+//! | `junit`       | `junit.xml`    | CI servers' test reports (Jenkins, GitLab, GitHub) |
+//! | `json`        | `grade.json`   | the course's own report, with diagnosis, flags and sandbox |
+//!
+//! Every file is checked against its committed schema (`xtask/schemas/`) before
+//! it is written: the grader never hands a platform a file it would reject.
+
+pub mod classroom50;
+pub mod course;
+pub mod gradescope;
+pub mod junit;
+pub mod schema;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+
+use super::report::Report;
+
+/// A result format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
+pub enum Format {
+    /// Gradescope's `results.json`.
+    Gradescope,
+    /// Classroom50's `result.json` (`classroom50/result/v1`).
+    Classroom50,
+    /// JUnit XML.
+    Junit,
+    /// The course's own JSON report.
+    Json,
+}
+
+impl Format {
+    /// Every format.
+    pub const ALL: [Format; 4] =
+        [Format::Gradescope, Format::Classroom50, Format::Junit, Format::Json];
+
+    /// The file name the platform expects.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Format::Gradescope => "results.json",
+            Format::Classroom50 => "result.json",
+            Format::Junit => "junit.xml",
+            Format::Json => "grade.json",
+        }
+    }
+}
+
+/// What a report does not say but a format needs: the submission's context on
+/// the platform, and the moment of grading.
+#[derive(Debug, Clone)]
+pub struct Context {
+    /// Classroom50's context of the submission (from the runner's environment).
+    pub classroom50: classroom50::Submission,
+    /// When the grading finished, as `YYYY-MM-DDTHH:MM:SSZ`.
+    pub datetime: String,
+}
+
+impl Context {
+    /// The context from the environment and the clock.
+    pub fn from_env(submission: &Path) -> Self {
+        Self { classroom50: classroom50::Submission::from_env(submission), datetime: utc_now() }
+    }
+}
+
+/// `report` in `format`, checked against the format's schema.
+pub fn render(report: &Report, format: Format, context: &Context) -> anyhow::Result<String> {
+    let text = match format {
+        Format::Gradescope => pretty(&gradescope::results(report))?,
+        Format::Classroom50 => pretty(&classroom50::result(report, context))?,
+        Format::Junit => junit::xml(report),
+        Format::Json => pretty(&course::json(report))?,
+    };
+    schema::check(format, &text)
+        .with_context(|| format!("the {format:?} result breaks its schema"))?;
+    Ok(text)
+}
+
+/// Writes `report` in each of `formats` into the folder `out`; returns the files.
+pub fn write_all(
+    report: &Report,
+    formats: &[Format],
+    context: &Context,
+    out: &Path,
+) -> anyhow::Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    let mut written = Vec::new();
+    for &format in formats {
+        let path = out.join(format.file_name());
+        std::fs::write(&path, render(report, format, context)?)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+fn pretty(value: &serde_json::Value) -> anyhow::Result<String> {
+    Ok(serde_json::to_string_pretty(value)? + "\n")
+}
+
+/// The time now in UTC, `YYYY-MM-DDTHH:MM:SSZ` (civil from days, Howard Hinnant's algorithm).
+pub fn utc_now() -> String {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    utc(seconds)
+}
+
+/// The UTC time `seconds` after the Unix epoch, `YYYY-MM-DDTHH:MM:SSZ`.
+pub fn utc(seconds: u64) -> String {
+    let days = (seconds / 86_400) as i64;
+    let rest = seconds % 86_400;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
+}
+
+#[cfg(test)]
+mod tests;
