@@ -13,7 +13,7 @@ use gd::{
 };
 use momentum::{
     Adam, AdamConfig, AmsGrad, Momentum, MomentumConfig, RmsPropMomentum, RmsPropMomentumConfig,
-    bias_correction,
+    bias_correction, last_second_moment,
 };
 use rmsprop::{CenteredRmsProp, CenteredRmsPropConfig, RmsProp, RmsPropConfig, centered_variance};
 
@@ -583,18 +583,11 @@ impl Optimizer for FastAdam {
     fn effective_learning_rates(&self) -> Option<Vec<f64>> {
         let correction2 =
             if self.steps == 0 { 1.0 } else { bias_correction(self.beta2, self.steps) };
-        let divided_by = |(&big_g, &maximum): (&f64, &f64)| match self.amsgrad {
-            AmsGrad::Off => big_g / correction2,
-            AmsGrad::MaximumBeforeCorrection => maximum / correction2,
-            AmsGrad::MaximumAfterCorrection => maximum,
+        let rate = |(&big_g, &maximum)| {
+            let second = last_second_moment(self.amsgrad, correction2, big_g, maximum);
+            self.scale.effective_learning_rate(second)
         };
-        Some(
-            self.second_moment
-                .iter()
-                .zip(&self.maximum)
-                .map(|pair| self.scale.effective_learning_rate(divided_by(pair)))
-                .collect(),
-        )
+        Some(self.second_moment.iter().zip(&self.maximum).map(rate).collect())
     }
 }
 

@@ -100,6 +100,17 @@ pub fn second_moment_for_step(
     }
 }
 
+/// The corrected second moment that the last step divided by, from the stored G,
+/// AMSGrad's maximum and the last step's correction 1 − β₂ᵗ: Ĝ, or the maximum
+/// (of G, then corrected; or of Ĝ, already corrected).
+pub fn last_second_moment(amsgrad: AmsGrad, correction: f64, average: f64, maximum: f64) -> f64 {
+    match amsgrad {
+        AmsGrad::Off => average / correction,
+        AmsGrad::MaximumBeforeCorrection => maximum / correction,
+        AmsGrad::MaximumAfterCorrection => maximum,
+    }
+}
+
 /// AMSGrad's running maximum of the second moment, updated with the average G of
 /// this step and returned corrected: of G then corrected (PyTorch), or of the
 /// corrected Ĝ = G·`unbias` (optax, `after_correction`).
@@ -336,18 +347,11 @@ impl Optimizer for Adam {
     fn effective_learning_rates(&self) -> Option<Vec<f64>> {
         let correction2 =
             if self.steps == 0 { 1.0 } else { bias_correction(self.beta2, self.steps) };
-        let divided_by = |(&big_g, &maximum): (&f64, &f64)| match self.amsgrad {
-            AmsGrad::Off => big_g / correction2,
-            AmsGrad::MaximumBeforeCorrection => maximum / correction2,
-            AmsGrad::MaximumAfterCorrection => maximum,
+        let rate = |(&big_g, &maximum)| {
+            let second = last_second_moment(self.amsgrad, correction2, big_g, maximum);
+            self.scale.effective_learning_rate(second)
         };
-        Some(
-            self.second_moment
-                .iter()
-                .zip(&self.maximum)
-                .map(|pair| self.scale.effective_learning_rate(divided_by(pair)))
-                .collect(),
-        )
+        Some(self.second_moment.iter().zip(&self.maximum).map(rate).collect())
     }
 }
 

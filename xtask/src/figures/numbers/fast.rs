@@ -123,6 +123,29 @@ pub(super) fn numbers(book: &mut Book) -> Result<()> {
         "highest % of the 2-thread baseline at n ≥ 10⁶",
     );
 
+    // What the wrappers of "What the libraries add" cost the fast step.
+    let cost = |wrapped: &str, plain: &str, n| -> Result<f64> {
+        Ok(steps.at(wrapped, n)?.fast / steps.at(plain, n)?.fast)
+    };
+    let (l2, adamw) =
+        (cost("RMSprop+L2", "RMSprop", IN_MEMORY)?, cost("AdamW", "Adam", IN_MEMORY)?);
+    ensure!(l2 > 1.0 && adamw > 1.0, "an extra pass over the arrays should cost time in memory");
+    book.add(CHAPTER, "l2-cost", fixed(l2, 2), "fast RMSprop+L2 / fast RMSprop, n = 10⁷");
+    book.add(CHAPTER, "adamw-cost", fixed(adamw, 2), "fast AdamW / fast Adam, n = 10⁷");
+    let schedule = SIZES
+        .iter()
+        .map(|&n| cost("RMSprop cosine", "RMSprop", n).map(|r| 100.0 * (r - 1.0).abs()))
+        .collect::<Result<Vec<f64>>>()?
+        .into_iter()
+        .fold(0.0, f64::max);
+    ensure!(schedule < 15.0, "a schedule should cost nothing per element, not {schedule:.0} %");
+    book.add(
+        CHAPTER,
+        "schedule-cost",
+        format!("{:.0}", schedule.ceil()),
+        "largest |scheduled / plain − 1| of the fast RMSprop over the sizes, %",
+    );
+
     // Threads: what one costs, where a second pays.
     let tiny = rms(1_000)?;
     // ns per element × 1000 elements = µs a call; half the elements run here.
