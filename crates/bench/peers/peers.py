@@ -53,7 +53,7 @@ def best_of(runs, call):
 
 
 def gradients(np, n):
-    return 1e-3 * (np.arange(n) % 17 - 8.0)
+    return 1e-3 * (np.arange(n) % 17 - 8.5)
 
 
 def numpy_step(np, name, n):
@@ -136,7 +136,7 @@ def optax_step(name, n):
         return optax.apply_updates(params, updates), state
 
     step = jax.jit(update, donate_argnums=(0, 1))
-    g = jnp.asarray(1e-3 * (jnp.arange(n) % 17 - 8.0), dtype=jnp.float64)
+    g = jnp.asarray(1e-3 * (jnp.arange(n) % 17 - 8.5), dtype=jnp.float64)
     box = {"params": jnp.full(n, 0.5, dtype=jnp.float64)}
     box["state"] = opt.init(box["params"])
     for _ in range(3):  # compile and warm up
@@ -154,7 +154,7 @@ def torch_step(name, n):
     import torch
 
     p = torch.full((n,), 0.5, dtype=torch.float64, requires_grad=True)
-    p.grad = 1e-3 * (torch.arange(n, dtype=torch.float64) % 17 - 8.0)
+    p.grad = 1e-3 * (torch.arange(n, dtype=torch.float64) % 17 - 8.5)
     make = {
         "GD": lambda: torch.optim.SGD([p], lr=ETA),
         "Adagrad": lambda: torch.optim.Adagrad([p], lr=ETA),
