@@ -60,10 +60,29 @@ fn panic_blocks(captured: &str) -> Vec<String> {
     blocks
 }
 
-/// `text` cut to [`MAX_CHARS`], with an ellipsis where it was cut.
+/// `text` cut to [`MAX_CHARS`], with an ellipsis where it was cut. A property's
+/// minimal failing input is what a student needs most, so a long message keeps
+/// it: the assertion before it is cut instead (to what is left after the input,
+/// itself at most half the room).
 pub fn cap(text: &str) -> String {
-    match text.char_indices().nth(MAX_CHARS) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
+    const INPUT: &str = "\nminimal failing input";
+    if text.chars().count() <= MAX_CHARS {
+        return text.to_string();
+    }
+    match text.find(INPUT) {
+        Some(at) => {
+            let input = cut(&text[at..], MAX_CHARS / 2);
+            let room = MAX_CHARS - input.chars().count();
+            format!("{}{input}", cut(&text[..at], room))
+        }
+        None => cut(text, MAX_CHARS),
+    }
+}
+
+/// The first `chars` characters of `text`, and an ellipsis if that cut it.
+fn cut(text: &str, chars: usize) -> String {
+    match text.char_indices().nth(chars) {
+        Some((at, _)) => format!("{}…", &text[..at]),
         None => text.to_string(),
     }
 }
@@ -147,5 +166,18 @@ mod tests {
         assert_eq!(condense("  killed  \n"), "killed");
         let long = "x".repeat(MAX_CHARS + 10);
         assert_eq!(condense(&long).chars().count(), MAX_CHARS + 1);
+    }
+
+    #[test]
+    fn a_long_failing_property_keeps_its_minimal_input_and_cuts_the_assertion() {
+        let assertion = format!("Test failed: left: {}", "1.0, ".repeat(MAX_CHARS));
+        let captured = format!(
+            "thread 'p' (7) panicked at tests/tests/x.rs:1:1:\n{assertion}\n\
+             minimal failing input: start = [1.0, 1.0]\n\tsuccesses: 7\n"
+        );
+        let message = condense(&captured);
+        assert!(message.chars().count() <= MAX_CHARS + 2, "{}", message.chars().count());
+        assert!(message.starts_with("Test failed: left: 1.0, 1.0"), "{message}");
+        assert!(message.ends_with("…\nminimal failing input: start = [1.0, 1.0]"), "{message}");
     }
 }

@@ -25,6 +25,12 @@ use std::path::Path;
 use std::process::Command;
 use std::sync::Mutex;
 
+/// The deepest folder that holds both `program` and `dir` (both absolute).
+fn common_ancestor(program: &Path, dir: &Path) -> std::path::PathBuf {
+    let folder = program.parent().unwrap_or(program);
+    folder.components().zip(dir.components()).take_while(|(a, b)| a == b).map(|(a, _)| a).collect()
+}
+
 /// The limits of one jailed process.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
@@ -189,12 +195,24 @@ impl Jail {
             // temporary folders, runs the test as its child (so that signals and
             // crashes behave as usual) and exits with its status; when it exits,
             // the kernel kills whatever the test left behind.
-            let script = "for d in /tmp /var/tmp /dev/shm; do \
+            //
+            // The course may itself live under one of those folders (a clone in
+            // /tmp): the folder that holds the test and its working directory is
+            // then opened before the tmpfs hides it, and bound back at its own
+            // path inside the fresh tmpfs, so that the test finds its files and
+            // everything else there stays private.
+            let script = "keep=$1; shift; exec 3<\"$keep\" || exit 125; \
+                          for d in /tmp /var/tmp /dev/shm; do \
                             mount -t tmpfs -o size=64m,mode=1777,nosuid,nodev tmpfs \"$d\" || exit 125; \
-                          done; \"$@\"; exit $?";
+                            case \"$keep/\" in \"$d\"/*) \
+                              mkdir -p \"$keep\" && mount --no-canonicalize --bind /proc/self/fd/3 \"$keep\" || exit 125;; \
+                            esac; \
+                          done; exec 3<&-; \"$@\"; exit $?";
+            let keep = common_ancestor(program, dir);
             let mut c = Command::new("unshare");
             c.args(["--net", "--pid", "--fork", "--kill-child", "--mount", "--mount-proc", "--"]);
             c.args(["sh", "-c", script, "jail"]);
+            c.arg(keep);
             c.args(&inner);
             c
         } else {

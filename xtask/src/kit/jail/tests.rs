@@ -67,3 +67,40 @@ fn as_root_the_jail_has_no_network_a_private_tmp_and_its_own_user() {
     // The write to /tmp went to the jail's own tmpfs.
     assert!(!Path::new("/tmp").join(&marker).exists());
 }
+
+#[test]
+fn the_folder_of_a_test_under_tmp_stays_visible_and_the_rest_of_tmp_private() {
+    if !is_root() {
+        eprintln!("not root: the namespaces are not tried here");
+        return;
+    }
+    use std::os::unix::fs::PermissionsExt;
+    // A course cloned into /tmp: its test binary and working folder live there.
+    let course =
+        tempfile::Builder::new().prefix("descent-jail-course-").tempdir_in("/tmp").unwrap();
+    std::fs::set_permissions(course.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let bin = course.path().join("target");
+    std::fs::create_dir(&bin).unwrap();
+    let program = bin.join("sh");
+    std::fs::copy("/bin/sh", &program).unwrap();
+    std::fs::write(course.path().join("snapshot"), "the instructor's file\n").unwrap();
+    let neighbour =
+        course.path().with_file_name(format!("descent-jail-neighbour-{}", std::process::id()));
+    std::fs::write(&neighbour, "private\n").unwrap();
+    let jail = Jail::probe(Limits::default());
+    let slot = jail.slot();
+    let script = format!("cat snapshot; cat {} 2>/dev/null || echo hidden", neighbour.display());
+    let mut command = jail.command(&slot, &program, &["-c", &script], course.path(), &[]);
+    let finished = run_with_limit(&mut command, Duration::from_secs(30)).unwrap();
+    std::fs::remove_file(&neighbour).unwrap();
+    assert_eq!(finished.stdout, "the instructor's file\nhidden\n", "{finished:?}");
+}
+
+#[test]
+fn the_folder_kept_is_the_deepest_that_holds_the_program_and_its_working_folder() {
+    let keep =
+        |program: &str, dir: &str| super::common_ancestor(Path::new(program), Path::new(dir));
+    assert_eq!(keep("/tmp/c/target/debug/deps/t", "/tmp/c/ws"), Path::new("/tmp/c"));
+    assert_eq!(keep("/tmp/c/target/t", "/tmp/c/target"), Path::new("/tmp/c/target"));
+    assert_eq!(keep("/usr/bin/env", "/"), Path::new("/"));
+}
