@@ -40,15 +40,16 @@ impl Default for Plan {
 /// A thread is worth starting for at least this many elements of a step that
 /// divides and takes a root per element (Adagrad, RMSprop, RMSprop with
 /// momentum, Adam). Measured with `cargo bench -p bench --bench step --
-/// --threads` on a 2-core AMD EPYC (Zen 3, AVX2), where starting and joining a
-/// scoped thread costs about 20 µs: the time one core takes for about 2·10⁴ of
-/// these element updates in cache.
-pub const MIN_PER_THREAD_DIVIDING: usize = 25_000;
+/// --threads` on a 2-core AMD EPYC (Zen 3, AVX2): starting and joining a scoped
+/// thread costs about 30 µs, the time one core takes for about 2.5·10⁴ of these
+/// element updates in cache, so a second thread, which saves half the step,
+/// pays from some 6·10⁴ elements; measured, from 10⁵ on (`crates/bench/results/threads.csv`).
+pub const MIN_PER_THREAD_DIVIDING: usize = 50_000;
 
 /// The same for a step without divisions (gradient descent, momentum), whose
-/// element updates take a tenth of the time in cache: a thread pays only when
-/// it is given some 10⁵ of them.
-pub const MIN_PER_THREAD_LIGHT: usize = 100_000;
+/// element updates take a fifth of the time in cache or less: measured, two
+/// threads pay only from 5·10⁵ elements.
+pub const MIN_PER_THREAD_LIGHT: usize = 250_000;
 // ANCHOR_END: threshold
 
 /// The number of cores this process may use, asked once.
