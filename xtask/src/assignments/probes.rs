@@ -55,8 +55,11 @@ pub fn run(root: &Path, check: bool) -> anyhow::Result<()> {
     let text = serde_json::to_string_pretty(&prints)? + "\n";
     let path = root.join(PROBES);
     if check {
-        let committed = Fingerprints::load(&path)?;
-        if committed != prints {
+        // Compared as the text written, number by number: a NaN that a wrong
+        // submission's probe prints equals itself there, as `==` on f64 would not say.
+        let committed = std::fs::read_to_string(&path)
+            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+        if committed != text {
             bail!("{} is stale: run `cargo xtask assignments probes` and commit it", PROBES);
         }
         println!("{PROBES} is up to date ({} fixtures)", prints.fixtures.len());
