@@ -10,8 +10,9 @@
 //! Each grading *slot* keeps its workspace and its target folder between
 //! gradings (`TARGET/kit/grade/slot-N/`), and a grading rewrites only the files
 //! whose content differs: the dependencies and whatever the submission did not
-//! change stay compiled, and only the student crates and the test binaries that
-//! link them are rebuilt. A batch grades in several slots at once.
+//! change stay compiled, and only the student crates and the graded suite that
+//! links them are rebuilt, as one binary ([`one_binary`]). A batch grades in
+//! several slots at once.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -23,8 +24,8 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 
 use super::diagnose::{self, Fingerprints, PROBE, PROBES, Probes};
-use super::feedback;
 use super::report::{Outcome, Report, SandboxNote, TestResult};
+use super::{feedback, one_binary};
 use crate::kit::fixtures::{FIXTURES, Fixtures};
 use crate::kit::jail::{Jail, Limits};
 use crate::kit::rubric::{ExtraRubric, Rubric};
@@ -121,18 +122,12 @@ pub fn grade_in(
     let diagnosable = add_probe(&request.course_root, &slot.workspace, true)?;
     let mut probe = None;
     let mut report = match build(&slot.workspace, &rubric.course.test_package, &lock)? {
-        Ok(built) => {
-            probe = built.probe;
-            run_tests(
-                rubric,
-                &built.binaries,
-                &hidden,
-                &slot.workspace,
-                jail,
-                timeout,
-                workers,
-                request,
-            )?
+        Ok(Built { suite: Some(suite), probe: built_probe }) => {
+            probe = built_probe;
+            run_tests(rubric, &suite, &hidden, &slot.workspace, jail, timeout, workers, request)?
+        }
+        Ok(Built { suite: None, .. }) => {
+            bail!("cargo reported no executable of the graded suite ({})", one_binary::TARGET)
         }
         Err(log) => Report::not_built(rubric, &request.submission, log),
     };
@@ -242,11 +237,11 @@ pub fn check_submission(request: &Request, rubric: &Rubric) -> anyhow::Result<()
     Ok(())
 }
 
-/// Runs every rubric test of the built binaries; the report of the submission.
+/// Runs every rubric test of the built suite; the report of the submission.
 #[allow(clippy::too_many_arguments)]
 fn run_tests(
     rubric: &Rubric,
-    binaries: &BTreeMap<String, PathBuf>,
+    suite: &Path,
     hidden: &BTreeSet<String>,
     workspace: &Path,
     jail: &Jail,
@@ -254,15 +249,10 @@ fn run_tests(
     workers: usize,
     request: &Request,
 ) -> anyhow::Result<Report> {
-    let mut found: BTreeMap<String, bool> = BTreeMap::new(); // name → ignored
-    let mut sizes: BTreeMap<&str, usize> = BTreeMap::new(); // target → number of tests
-    for (target, binary) in binaries {
-        let tests = list(binary, workspace, jail)?;
-        sizes.insert(target.as_str(), tests.len());
-        for (name, ignored) in tests {
-            found.insert(format!("{target}::{name}"), ignored);
-        }
-    }
+    // name (`TARGET::TEST`, the path in the one binary) → ignored
+    let found: BTreeMap<String, bool> = list(suite, workspace, jail)?.into_iter().collect();
+    // Libtest must report every other test of the binary filtered out.
+    let others = found.len().saturating_sub(1);
     let package_dir = workspace.join("tests");
     let scored = rubric.scored_tests();
     // Each test in a jailed process of its own, `workers` at once: a test's time
@@ -277,21 +267,19 @@ fn run_tests(
                 loop {
                     let index = next.fetch_add(1, Ordering::SeqCst);
                     let Some(&(name, _, _)) = scored.get(index) else { break };
-                    let (target, path) = name.split_once("::").unwrap_or((name, ""));
-                    let outcome = match (found.get(name), binaries.get(target)) {
-                        (None, _) | (_, None) => Ok((
+                    let outcome = match found.get(name) {
+                        None => Ok((
                             Outcome::Missing,
                             "no test of that exact name in the graded suite".into(),
                             0.0,
                         )),
-                        (Some(true), _) => {
+                        Some(true) => {
                             Ok((Outcome::Ignored, "the test is marked #[ignore]".into(), 0.0))
                         }
-                        (Some(false), Some(binary)) => {
-                            let others = sizes.get(target).map_or(0, |n| n.saturating_sub(1));
+                        Some(false) => {
                             let run = TestRun {
-                                binary,
-                                path,
+                                binary: suite,
+                                path: name,
                                 others,
                                 workspace,
                                 package_dir: &package_dir,
@@ -372,8 +360,10 @@ fn assemble(request: &Request, rubric: &Rubric, dir: &Path) -> anyhow::Result<BT
     }
     for member in &members {
         sandbox::sync_tree(&course.join(member), &dir.join(member), &|rel| {
-            // The student crates' `src` come from the submission.
+            // The student crates' `src` come from the submission; the one
+            // binary's files are written below.
             student_sources.iter().any(|s| Path::new(member).join(rel) == *s)
+                || (member == "tests" && one_binary::is_generated(rel))
         })?;
     }
     for source in &student_sources {
@@ -415,18 +405,26 @@ fn assemble(request: &Request, rubric: &Rubric, dir: &Path) -> anyhow::Result<BT
             }
         }
     }
+    let tests_dir = dir.join("tests/tests");
+    sandbox::write_bytes_if_changed(
+        one_binary::root(&tests_dir)?.as_bytes(),
+        &dir.join("tests").join(one_binary::ROOT),
+    )?;
+    one_binary::snapshot_aliases(&tests_dir.join("snapshots"))?;
     Ok(hidden)
 }
 
-/// What a build made: each integration test's executable by target name, and
-/// the probe's, if it was built.
+/// What a build made: the graded suite's one executable (see [`one_binary`]),
+/// and the probe's, if it was built.
 #[derive(Debug, Default)]
 struct Built {
-    binaries: BTreeMap<String, PathBuf>,
+    suite: Option<PathBuf>,
     probe: Option<PathBuf>,
 }
 
-/// Builds the integration tests of `package`, and the diagnosis probe with them
+/// Builds the graded suite of `package` as one binary, without debug
+/// information (nobody reads a backtrace of it, and linking it took longer than
+/// compiling it), and the diagnosis probe with it
 /// in the same build if the workspace holds it; or the compiler's complaint. A
 /// probe that does not build against the submission costs only the diagnosis:
 /// the tests are then built without it.
@@ -442,9 +440,11 @@ fn build(
             "build",
             "--package",
             package,
-            "--tests",
+            "--test",
+            one_binary::TARGET,
             "--message-format=json-render-diagnostics",
         ]);
+        command.env("CARGO_PROFILE_DEV_DEBUG", "0");
         if probe {
             command.args(["--example", "descent_probe"]);
         }
@@ -471,8 +471,8 @@ fn build(
         else {
             continue;
         };
-        if message["profile"]["test"] == true && kind("test") {
-            built.binaries.insert(name.to_string(), PathBuf::from(executable));
+        if message["profile"]["test"] == true && kind("test") && name == one_binary::TARGET {
+            built.suite = Some(PathBuf::from(executable));
         } else if kind("example") && name == "descent_probe" {
             built.probe = Some(PathBuf::from(executable));
         }

@@ -20,6 +20,7 @@ pub mod engine;
 pub mod feedback;
 pub mod flags;
 pub mod formats;
+pub mod one_binary;
 pub mod report;
 
 use std::path::PathBuf;
