@@ -116,7 +116,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     fs::write(&path, workflow(&args.course_repository))?;
     println!("wrote {}", path.display());
     if args.self_test {
-        let result = self_test(&crate::workspace_root(), &path)?;
+        let result = self_test(&crate::workspace::root(), &path)?;
         println!("self-test: the workflow's grading step wrote a valid {}", result.display());
     }
     Ok(())
@@ -128,7 +128,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 pub fn self_test(root: &Path, path: &Path) -> anyhow::Result<PathBuf> {
     let text = fs::read_to_string(path)?;
     let step = grade_step(&text).context("the workflow has no grading step")?;
-    let rubric = Rubric::load(&root.join(crate::grade::engine::RUBRIC))?;
+    let rubric = Rubric::load(&root.join(crate::kit::rubric::RUBRIC))?;
     let fixtures = Fixtures::load(&root.join(FIXTURES))?;
     let fixture = fixtures.fixtures.last().context("no wrong submission to grade")?;
     let workspace = tempfile::Builder::new().prefix("descent-classroom50-").tempdir()?;

@@ -96,7 +96,7 @@ fi
 
 /// Runs `cargo xtask gradescope`.
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let root = crate::workspace_root();
+    let root = crate::workspace::root();
     write_bundle(&root, &args.out)?;
     println!(
         "wrote a Gradescope bundle to {} (zip its content, not the folder)",
@@ -137,7 +137,7 @@ pub fn write_script(path: &Path, text: &str) -> anyhow::Result<()> {
 /// Runs the bundle's `run_autograder` on a wrong submission in a temporary
 /// `/autograder` layout; the `results.json` it wrote, validated.
 pub fn self_test(root: &Path, bundle: &Path) -> anyhow::Result<PathBuf> {
-    let rubric = Rubric::load(&root.join(crate::grade::engine::RUBRIC))?;
+    let rubric = Rubric::load(&root.join(crate::kit::rubric::RUBRIC))?;
     let fixtures = Fixtures::load(&root.join(FIXTURES))?;
     let fixture = fixtures.fixtures.first().context("no wrong submission to grade")?;
     let layout = tempfile::Builder::new().prefix("descent-autograder-").tempdir()?;
@@ -189,7 +189,7 @@ mod tests {
     #[test]
     fn the_bundle_has_its_scripts_executable_and_valid_and_the_course_without_builds() {
         let out = tempfile::tempdir().unwrap();
-        write_bundle(&crate::workspace_root(), out.path()).unwrap();
+        write_bundle(&crate::workspace::root(), out.path()).unwrap();
         for script in ["setup.sh", "run_autograder"] {
             let path = out.path().join(script);
             use std::os::unix::fs::PermissionsExt as _;

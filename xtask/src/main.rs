@@ -16,15 +16,33 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-mod assignments;
-mod book;
-mod classroom50;
+// The commands, then the pieces they share. The order is the stair of the
+// imports: a module uses only its own descendants and the modules declared
+// after it, never one above (`tests/imports_point_down.rs` checks it; the
+// comment above each line keeps rustfmt from sorting them).
+//
+// `cargo xtask figures`
 mod figures;
-mod grade;
-mod gradescope;
-mod kit;
-mod student;
+// `cargo xtask sweeps`
 mod sweeps;
+// `cargo xtask assignments check | probes | bench`
+mod assignments;
+// `cargo xtask gradescope`
+mod gradescope;
+// `cargo xtask classroom50`
+mod classroom50;
+// `cargo xtask grade`
+mod grade;
+// `cargo xtask student`
+mod student;
+// `cargo xtask book` and `cargo xtask mdbook-preprocessor`
+mod book;
+// Shared: the course kit (rubric, regions, workspaces, jail).
+mod kit;
+// Shared: generated files, written whole.
+mod generated;
+// Shared: where the workspace is.
+mod workspace;
 
 /// The chores of the Descent course.
 #[derive(Debug, Parser)]
@@ -77,10 +95,4 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-/// The workspace root: the parent of this crate's folder.
-pub fn workspace_root() -> std::path::PathBuf {
-    let manifest_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest_dir.parent().unwrap_or(manifest_dir).to_path_buf()
 }

@@ -41,7 +41,7 @@ pub struct Args {
 
 /// Runs `cargo xtask student`.
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let root = crate::workspace_root();
+    let root = crate::workspace::root();
     let summary = write_copy(&root, &args.out, args.force)?;
     println!(
         "wrote a student copy to {}: {} regions cut out of {} files",
@@ -81,7 +81,7 @@ const COPIED: &[&str] = &[
 pub fn write_copy(root: &Path, out: &Path, force: bool) -> anyhow::Result<Summary> {
     prepare_out(root, out, force)?;
     let out = out.canonicalize()?;
-    let rubric = Rubric::load(&root.join(crate::grade::engine::RUBRIC))?;
+    let rubric = Rubric::load(&root.join(crate::kit::rubric::RUBRIC))?;
     let specs: BTreeMap<&str, &crate::kit::rubric::RegionSpec> =
         rubric.regions().map(|r| (r.name.as_str(), r)).collect();
 

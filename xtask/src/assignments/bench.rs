@@ -10,8 +10,9 @@ use std::path::Path;
 
 use super::{FIXTURES, Fixtures};
 use crate::grade::batch;
-use crate::grade::engine::{RUBRIC, Request};
+use crate::grade::engine::Request;
 use crate::grade::formats::Format;
+use crate::kit::rubric::RUBRIC;
 use crate::kit::rubric::Rubric;
 use crate::kit::sandbox;
 

@@ -76,11 +76,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             Some(dir) => check(
                 &dir.canonicalize().with_context(|| format!("no course at {}", dir.display()))?,
             ),
-            None => check(&crate::workspace_root()),
+            None => check(&crate::workspace::root()),
         },
-        Command::Probes { check } => probes::run(&crate::workspace_root(), check),
+        Command::Probes { check } => probes::run(&crate::workspace::root(), check),
         Command::Bench { students, jobs, out } => {
-            bench::run(&crate::workspace_root(), students, jobs, out.as_deref())
+            bench::run(&crate::workspace::root(), students, jobs, out.as_deref())
         }
     }
 }
@@ -88,7 +88,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 /// The whole check; prints what it proves as it goes, fails on the first problem.
 pub fn check(root: &Path) -> anyhow::Result<()> {
     let started = Instant::now();
-    let rubric = Rubric::load(&root.join(engine::RUBRIC))?;
+    let rubric = Rubric::load(&root.join(crate::kit::rubric::RUBRIC))?;
     let fixtures = Fixtures::load(&root.join(FIXTURES))?;
     let target_dir = sandbox::kit_target_dir(root);
     let scratch = tempfile::Builder::new().prefix("descent-assignments-").tempdir()?;
@@ -388,8 +388,8 @@ mod tests {
 
     #[test]
     fn every_fixture_sends_the_student_to_a_section_of_its_assignments_chapter() {
-        let root = crate::workspace_root();
-        let rubric = Rubric::load(&root.join(engine::RUBRIC)).unwrap();
+        let root = crate::workspace::root();
+        let rubric = Rubric::load(&root.join(crate::kit::rubric::RUBRIC)).unwrap();
         let fixtures = Fixtures::load(&root.join(FIXTURES)).unwrap();
         for fixture in &fixtures.fixtures {
             let assignment = rubric
@@ -412,8 +412,8 @@ mod tests {
 
     #[test]
     fn every_fixture_applies_to_the_current_solution_and_changes_it() {
-        let root = crate::workspace_root();
-        let rubric = Rubric::load(&root.join(engine::RUBRIC)).unwrap();
+        let root = crate::workspace::root();
+        let rubric = Rubric::load(&root.join(crate::kit::rubric::RUBRIC)).unwrap();
         let fixtures = Fixtures::load(&root.join(FIXTURES)).unwrap();
         assert!(fixtures.fixtures.len() >= 6);
         for fixture in &fixtures.fixtures {

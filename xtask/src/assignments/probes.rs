@@ -10,8 +10,9 @@ use anyhow::bail;
 
 use super::{FIXTURES, Fixtures, write_wrong_submission};
 use crate::grade::diagnose::{Fingerprints, PROBES};
-use crate::grade::engine::{self, RUBRIC, Request, Slot};
+use crate::grade::engine::{self, Request, Slot};
 use crate::kit::jail::Jail;
+use crate::kit::rubric::RUBRIC;
 use crate::kit::rubric::Rubric;
 use crate::kit::sandbox;
 

@@ -155,7 +155,7 @@ mod tests {
     /// stay one removed line and one added line.
     #[test]
     fn the_rmsprop_chapter_diff_changes_exactly_one_line() {
-        let src = crate::workspace_root().join("book/src");
+        let src = crate::workspace::root().join("book/src");
         let chapter = std::fs::read_to_string(src.join("rmsprop.md")).unwrap();
         let directive = DIFF
             .find_iter(&chapter)

@@ -37,7 +37,7 @@ pub struct Args {
 /// Runs `cargo xtask book`.
 pub fn run(args: Args) -> Result<()> {
     init_tracing();
-    let book_root = crate::workspace_root().join("book");
+    let book_root = crate::workspace::root().join("book");
     let build_dir = build(&book_root)?;
     let audit = numbers::audit(&book_root.join("src"), &numbers::Ledger::load(&book_root)?)?;
     if !audit.problems.is_empty() {

@@ -6,7 +6,7 @@ use super::*;
 /// The real `book.toml` (and `theme/`, below), so the fixtures are built exactly
 /// as the course is.
 fn real_book_toml() -> String {
-    std::fs::read_to_string(crate::workspace_root().join("book/book.toml")).unwrap()
+    std::fs::read_to_string(crate::workspace::root().join("book/book.toml")).unwrap()
 }
 
 const CODE: &str = "\
@@ -25,7 +25,7 @@ fn fixture(chapter: &str, code: &str) -> tempfile::TempDir {
     std::fs::create_dir_all(&src).unwrap();
     std::fs::create_dir_all(dir.path().join("code")).unwrap();
     std::fs::write(dir.path().join("book/book.toml"), real_book_toml()).unwrap();
-    let theme = crate::workspace_root().join("book/theme");
+    let theme = crate::workspace::root().join("book/theme");
     std::fs::create_dir_all(dir.path().join("book/theme")).unwrap();
     for entry in std::fs::read_dir(theme).unwrap() {
         let path = entry.unwrap().path();
@@ -137,7 +137,7 @@ fn a_book_without_the_descent_preprocessor_is_refused() {
 
 #[test]
 fn every_include_of_the_course_book_finds_its_file_and_anchors() {
-    let root = crate::workspace_root().join("book");
+    let root = crate::workspace::root().join("book");
     let book = MDBook::load(&root).unwrap();
     let broken = includes::check_book(&book.book, &root.join("src"));
     let list: Vec<String> = broken.iter().map(ToString::to_string).collect();
@@ -146,7 +146,7 @@ fn every_include_of_the_course_book_finds_its_file_and_anchors() {
 
 #[test]
 fn every_exercise_that_sends_the_reader_to_an_example_finds_what_it_promises() {
-    let root = crate::workspace_root();
+    let root = crate::workspace::root();
     let scratch = root.join("target/book-examples");
     let problems = exercises::check(&root.join("book/src"), &root, &scratch).unwrap();
     assert!(problems.is_empty(), "{} problem(s):\n  {}", problems.len(), problems.join("\n  "));
@@ -154,7 +154,7 @@ fn every_exercise_that_sends_the_reader_to_an_example_finds_what_it_promises() {
 
 #[test]
 fn the_numbers_of_the_prose_come_from_code_or_are_listed_as_written_by_hand() {
-    let root = crate::workspace_root().join("book");
+    let root = crate::workspace::root().join("book");
     let audit = numbers::audit(&root.join("src"), &numbers::Ledger::load(&root).unwrap()).unwrap();
     assert!(
         audit.problems.is_empty(),
@@ -167,7 +167,7 @@ fn the_numbers_of_the_prose_come_from_code_or_are_listed_as_written_by_hand() {
 
 #[test]
 fn every_number_the_crates_computed_is_stated_by_its_chapter() {
-    let src = crate::workspace_root().join("book/src");
+    let src = crate::workspace::root().join("book/src");
     for (chapter, names) in numbers::load(&src).unwrap() {
         let text = std::fs::read_to_string(src.join(format!("{chapter}.md")))
             .unwrap_or_else(|e| panic!("numbers.toml has a table [{chapter}] but no chapter: {e}"));
@@ -184,7 +184,7 @@ fn every_number_the_crates_computed_is_stated_by_its_chapter() {
 /// (title, file), without the introduction.
 fn summary_chapters() -> Vec<(String, String)> {
     let summary =
-        std::fs::read_to_string(crate::workspace_root().join("book/src/SUMMARY.md")).unwrap();
+        std::fs::read_to_string(crate::workspace::root().join("book/src/SUMMARY.md")).unwrap();
     let link = regex::Regex::new(r"^- \[([^\]]+)\]\(([^)]+)\)").unwrap();
     summary
         .lines()
@@ -196,7 +196,7 @@ fn summary_chapters() -> Vec<(String, String)> {
 #[test]
 fn the_introductions_roadmap_lists_every_chapter_in_order() {
     let intro =
-        std::fs::read_to_string(crate::workspace_root().join("book/src/introduction.md")).unwrap();
+        std::fs::read_to_string(crate::workspace::root().join("book/src/introduction.md")).unwrap();
     let item = regex::Regex::new(r"(?m)^(\d+)\. \*\*([^*]+)\*\*").unwrap();
     let roadmap: Vec<(usize, String)> =
         item.captures_iter(&intro).map(|c| (c[1].parse().unwrap(), c[2].to_owned())).collect();
@@ -207,9 +207,8 @@ fn the_introductions_roadmap_lists_every_chapter_in_order() {
 
 #[test]
 fn every_assignment_line_names_rubric_regions_and_every_graded_chapter_has_one() {
-    let root = crate::workspace_root();
-    let rubric =
-        crate::kit::rubric::Rubric::load(&root.join(crate::grade::engine::RUBRIC)).unwrap();
+    let root = crate::workspace::root();
+    let rubric = crate::kit::rubric::Rubric::load(&root.join(crate::kit::rubric::RUBRIC)).unwrap();
     let region_files: Vec<&str> =
         rubric.assignments.iter().flat_map(|a| a.regions.iter().map(|r| r.file.as_str())).collect();
     let code = regex::Regex::new(r"`([^`]+)`").unwrap();
@@ -269,6 +268,6 @@ fn every_assignment_line_names_rubric_regions_and_every_graded_chapter_has_one()
 fn the_error_message_the_libraries_chapter_quotes_is_the_one_the_code_gives() {
     let message = rmsprop::RmsPropConfig::new(0.1).decay(1.0).build(2).unwrap_err().to_string();
     let chapter =
-        std::fs::read_to_string(crate::workspace_root().join("book/src/libraries.md")).unwrap();
+        std::fs::read_to_string(crate::workspace::root().join("book/src/libraries.md")).unwrap();
     assert!(chapter.contains(&format!("`{message}`")), "libraries.md should quote `{message}`");
 }

@@ -98,7 +98,7 @@ pub struct PeerRow {
 /// Reads `RESULTS/name`: the provenance lines and the rows as maps from column
 /// name to text.
 fn read(name: &str) -> Result<Measured<BTreeMap<String, String>>> {
-    let path = crate::workspace_root().join(RESULTS).join(name);
+    let path = crate::workspace::root().join(RESULTS).join(name);
     parse(&std::fs::read_to_string(&path).with_context(|| {
         format!(
             "reading {} (measure with `cargo bench -p bench --bench step -- --csv` or the peers \

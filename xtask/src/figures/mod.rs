@@ -12,7 +12,6 @@
 //!   stale or missing file, when the committed files differ (CI runs it).
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -152,7 +151,7 @@ struct Rendered {
 
 /// Runs `cargo xtask figures`.
 pub fn run(args: Args) -> Result<()> {
-    let dir = args.out.unwrap_or_else(|| crate::workspace_root().join("book/src/figures"));
+    let dir = args.out.unwrap_or_else(|| crate::workspace::root().join("book/src/figures"));
     let figures = render_all()?;
     if args.check {
         check(&dir, &figures)?;
@@ -214,33 +213,11 @@ fn write_all(dir: &Path, figures: &[Rendered]) -> Result<Vec<&'static str>> {
             fs::create_dir_all(parent)
                 .with_context(|| format!("cannot create the folder {}", parent.display()))?;
         }
-        write_atomically(&path, figure.svg.as_bytes())
+        crate::generated::write_atomically(&path, figure.svg.as_bytes())
             .with_context(|| format!("cannot write the figure {}", path.display()))?;
         written.push(figure.name);
     }
     Ok(written)
-}
-
-/// Writes `bytes` to a temporary file beside `path`, then renames it to `path`: a
-/// reader sees the old file or the new one, never a part. On failure the temporary
-/// file is removed (dropping it deletes it) and `path` is left as it was.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut file = tempfile::Builder::new()
-        .prefix(".figure-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-    file.write_all(bytes)?;
-    file.as_file().sync_all()?;
-    #[cfg(unix)]
-    {
-        // A temporary file is private (0600); a figure is read by everyone.
-        use std::os::unix::fs::PermissionsExt;
-        file.as_file().set_permissions(fs::Permissions::from_mode(0o644))?;
-    }
-    file.persist(path).map_err(|error| error.error)?;
-    Ok(())
 }
 
 /// The files in `dir` that differ from the figures, each with what is wrong.

@@ -28,7 +28,7 @@ use super::report::{Outcome, Report, SandboxNote, TestResult};
 use super::{feedback, one_binary};
 use crate::kit::fixtures::{FIXTURES, Fixtures};
 use crate::kit::jail::{Jail, Limits};
-use crate::kit::rubric::{ExtraRubric, Rubric};
+use crate::kit::rubric::{ExtraRubric, RUBRIC, Rubric};
 use crate::kit::sandbox::{self, TargetLock};
 
 /// What to grade, against what.
@@ -48,9 +48,6 @@ pub struct Request {
 
 /// How a test ran: its outcome, why it failed, and how many seconds it took.
 type Ran = (Outcome, String, f64);
-
-/// The rubric file, relative to a workspace root.
-pub const RUBRIC: &str = "tests/rubric.toml";
 
 /// A grading slot: a workspace and a target folder that stay between gradings.
 #[derive(Debug, Clone)]

@@ -64,7 +64,7 @@ pub struct Args {
 
 /// Runs `cargo xtask grade`.
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let course_root = crate::workspace_root();
+    let course_root = crate::workspace::root();
     let formats = if args.format.is_empty() && args.out.is_some() {
         vec![Format::Json]
     } else {

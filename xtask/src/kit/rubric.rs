@@ -13,6 +13,9 @@ use std::path::Path;
 use anyhow::{Context, bail};
 use serde::Deserialize;
 
+/// The rubric file, relative to a workspace root.
+pub const RUBRIC: &str = "tests/rubric.toml";
+
 /// The whole rubric file.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -41,7 +41,7 @@ pub fn run(args: Args) -> Result<()> {
     let record = compute()?;
     let seconds = started.elapsed().as_secs_f64();
     let text = to_json(&record)?;
-    let path = crate::workspace_root().join(FILE);
+    let path = crate::workspace::root().join(FILE);
     let rate = record.steps as f64 / seconds;
     let summary = format!(
         "{} optimizer steps in {seconds:.1} s on {} threads: {:.1} million steps per second",
@@ -60,7 +60,7 @@ pub fn run(args: Args) -> Result<()> {
         }
         println!("{} is up to date ({summary})", path.display());
     } else {
-        crate::figures::write_atomically(&path, text.as_bytes())
+        crate::generated::write_atomically(&path, text.as_bytes())
             .with_context(|| format!("writing {}", path.display()))?;
         println!("wrote {} ({summary})", path.display());
     }
@@ -202,7 +202,7 @@ pub fn load() -> Result<&'static Record> {
     static RECORD: OnceLock<Result<Record, String>> = OnceLock::new();
     RECORD
         .get_or_init(|| {
-            let path: PathBuf = crate::workspace_root().join(FILE);
+            let path: PathBuf = crate::workspace::root().join(FILE);
             std::fs::read_to_string(&path)
                 .map_err(|e| format!("reading {} (run `cargo xtask sweeps`): {e}", path.display()))
                 .and_then(|text| {

@@ -12,7 +12,7 @@ const QUOTED_LINE: usize = 7;
 
 /// The regression line that the invariants chapter quotes, and what it does.
 pub(super) fn numbers(book: &mut Book) -> Result<()> {
-    let root = crate::workspace_root();
+    let root = crate::workspace::root();
     let file = root.join("tests/tests/gradient_descent.proptest-regressions");
     let text =
         std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;

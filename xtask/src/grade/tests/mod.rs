@@ -71,7 +71,7 @@ fn mini_course() -> tempfile::TempDir {
 /// The kit target folder the self-tests build in (shared, so each build reuses
 /// the last; the grader's lock keeps them apart).
 fn target_dir() -> PathBuf {
-    crate::kit::sandbox::kit_target_dir(&crate::workspace_root()).with_file_name("kit-selftest")
+    crate::kit::sandbox::kit_target_dir(&crate::workspace::root()).with_file_name("kit-selftest")
 }
 
 fn request(course: &Path, submission: &Path) -> Request {
