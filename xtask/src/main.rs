@@ -39,6 +39,8 @@ mod student;
 mod book;
 // Shared: the course kit (rubric, regions, workspaces, jail).
 mod kit;
+// Shared: mdBook's anchors, as the book and the kit's regions read them.
+mod anchors;
 // Shared: generated files, written whole.
 mod generated;
 // Shared: where the workspace is.

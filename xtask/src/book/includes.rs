@@ -11,7 +11,8 @@
 //! `{{#include PATH}}`, `{{#include PATH:ANCHOR}}`, `{{#include PATH:FROM:TO}}`,
 //! `{{#rustdoc_include …}}` and `{{#playground PATH}}`, a leading `\` escaping the
 //! directive, paths relative to the file that holds the directive, and anchor
-//! lines matching `ANCHOR:\s*NAME` and `ANCHOR_END:\s*NAME`. Included text is
+//! lines as [`crate::anchors::marker`] reads them (the kit's solution regions
+//! read them with the same function). Included text is
 //! checked in turn, as mdBook expands it (up to ten levels deep). The book's own
 //! `{{#diff OLD NEW}}` directive (see [`diff`](super::diff)) is checked the same way.
 
@@ -22,14 +23,12 @@ use std::sync::LazyLock;
 use mdbook_preprocessor::book::{Book, BookItem};
 use regex::Regex;
 
+use crate::anchors::{Marker, marker};
+
 /// mdBook's include directive, or an escaped one (`\{{#include …}}`).
 static DIRECTIVE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\\\{\{#[^}]*\}\}|\{\{\s*#([a-zA-Z0-9_]+)\s+([^}]+)\}\}").expect("a valid regex")
 });
-static ANCHOR_START: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"ANCHOR:\s*([\w_-]+)").expect("a valid regex"));
-static ANCHOR_END: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"ANCHOR_END:\s*([\w_-]+)").expect("a valid regex"));
 
 /// How deep mdBook follows includes inside included text.
 const MAX_DEPTH: usize = 10;
@@ -170,17 +169,15 @@ fn anchor_name(selector: &str) -> Option<&str> {
 /// As in mdBook, the marker lines of other anchors inside are dropped too.
 fn anchored_lines(contents: &str, anchor: &str) -> Result<String, Problem> {
     let mut lines = contents.lines();
-    let opened =
-        lines.by_ref().any(|line| ANCHOR_START.captures(line).is_some_and(|c| &c[1] == anchor));
+    let opened = lines.by_ref().any(|line| marker(line) == Some(Marker::Start(anchor)));
     if !opened {
         return Err(Problem::NoAnchor { anchor: anchor.to_owned() });
     }
     let mut retained = Vec::new();
     for line in lines {
-        match ANCHOR_END.captures(line) {
-            Some(end) if &end[1] == anchor => return Ok(retained.join("\n")),
+        match marker(line) {
+            Some(Marker::End(name)) if name == anchor => return Ok(retained.join("\n")),
             Some(_) => {}
-            None if ANCHOR_START.is_match(line) => {}
             None => retained.push(line),
         }
     }

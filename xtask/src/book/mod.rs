@@ -8,15 +8,28 @@
 //! After the build, [`site_check`] reads the pages back: no URL leaves the machine,
 //! every image exists, no KaTeX error shows.
 
-pub mod diff;
+// The order is the stair of the imports (see `tests/imports_point_down.rs`);
+// the comments keep rustfmt from sorting the lines.
+//
+// The `descent` preprocessor, in process and as `cargo xtask mdbook-preprocessor`.
+pub mod preprocessor;
+// The built pages read back: no URL off the machine, no missing image.
+pub mod site_check;
+// The exercises' claims, checked against the crates.
 #[cfg(test)]
 pub mod exercises;
+// `{{#diff OLD NEW}}`: two versions of code side by side.
+pub mod diff;
+// The strict include check.
 pub mod includes;
+// TeX rendered by KaTeX at build time.
 pub mod math;
+// The numbers of the prose, audited against the generated ones.
 pub mod numbers;
-pub mod preprocessor;
-pub mod site_check;
+// The solutions' text in the book and in the student copy.
 pub mod solutions;
+// Log lines of mdBook and of the xtask.
+pub mod logging;
 
 #[cfg(test)]
 mod tests;
@@ -36,7 +49,7 @@ pub struct Args {
 
 /// Runs `cargo xtask book`.
 pub fn run(args: Args) -> Result<()> {
-    init_tracing();
+    logging::init_tracing();
     let book_root = crate::workspace::root().join("book");
     let build_dir = build(&book_root)?;
     let audit = numbers::audit(&book_root.join("src"), &numbers::Ledger::load(&book_root)?)?;
@@ -75,22 +88,6 @@ pub fn build(book_root: &Path) -> Result<PathBuf> {
         bail!("the built book in {} is not right:\n{}", build_dir.display(), list.join("\n"));
     }
     Ok(build_dir)
-}
-
-/// Prints mdBook's and our log lines (mdBook logs its errors; without a
-/// subscriber they vanish). `RUST_LOG` overrides the level.
-pub fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::builder()
-        .with_default_directive(tracing_subscriber::filter::LevelFilter::INFO.into())
-        .from_env_lossy();
-    // A second call (in tests) finds a subscriber already set: that is fine.
-    let _ = tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .with_env_filter(filter)
-        .with_target(false)
-        .without_time()
-        .try_init();
 }
 
 /// Opens `page` in the desktop's browser.

@@ -104,7 +104,7 @@ enum Query {
 /// Runs mdBook's preprocessor protocol: `supports RENDERER`, or `[context, book]`
 /// as JSON on standard input and the processed book as JSON on standard output.
 pub fn run_protocol(args: Args) -> Result<()> {
-    super::init_tracing();
+    super::logging::init_tracing();
     if let Some(Query::Supports { renderer }) = args.query {
         return if Descent.supports_renderer(&renderer)? {
             Ok(())

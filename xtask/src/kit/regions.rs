@@ -1,14 +1,17 @@
 //! Solution regions: code between `// ANCHOR: solution_NAME` and
 //! `// ANCHOR_END: solution_NAME` lines.
 //!
-//! They are ordinary mdBook anchors, so the book strips the marker lines from any
-//! anchored include, and they nest inside the book's own anchors. The student
+//! They are ordinary mdBook anchors, read by the same function as the book's
+//! include check ([`anchors::marker`]), so the book strips the marker lines from
+//! any anchored include, and they nest inside the book's own anchors. The student
 //! copy replaces the lines between the markers by `todo!("hint")`, keeping the
 //! markers (so the book's includes still resolve and the student sees where to
 //! write) and any book anchor that lay inside the region, now wrapped around the
 //! `todo!()`.
 
 use anyhow::{Context, bail};
+
+use crate::anchors::{self, Marker};
 
 /// The prefix of every solution anchor.
 pub const PREFIX: &str = "solution_";
@@ -24,14 +27,10 @@ pub struct Region {
     pub end: usize,
 }
 
-/// The anchor a line opens or closes, if it is a marker line.
+/// The anchor a line opens (`true`) or closes (`false`), if it is a marker
+/// line, read as the book reads it ([`anchors::marker`]).
 fn marker(line: &str) -> Option<(bool, &str)> {
-    let rest = line.trim().strip_prefix("//")?.trim();
-    if let Some(name) = rest.strip_prefix("ANCHOR_END:") {
-        Some((false, name.trim()))
-    } else {
-        rest.strip_prefix("ANCHOR:").map(|name| (true, name.trim()))
-    }
+    anchors::marker(line).map(|m| (matches!(m, Marker::Start(_)), m.name()))
 }
 
 /// The solution regions of a file's text; an unclosed, unopened or nested solution
