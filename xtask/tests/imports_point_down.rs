@@ -76,7 +76,7 @@ fn read_crate(src: &Path) -> (Tree, Vec<Import>) {
         let syntax = syn::parse_file(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         // Where the files of this module's children are.
         let folder = match file.file_name().and_then(|n| n.to_str()) {
-            Some("main.rs" | "mod.rs") => file.parent().unwrap().to_path_buf(),
+            Some("main.rs" | "mod.rs") => file.parent().unwrap_or(src).to_path_buf(),
             _ => file.with_extension(""),
         };
         let mut reader = Reader {
