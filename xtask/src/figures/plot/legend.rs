@@ -10,8 +10,11 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::canvas::Area;
 use super::style::{TEXT_PX, font, text_width};
 
+/// The height of a panel's title.
 pub(super) const TITLE_HEIGHT: u32 = 24;
+/// The height of a row of legend entries.
 pub(super) const LEGEND_ROW: u32 = 22;
+/// The gap between the header and the plot.
 const HEADER_GAP: u32 = 8;
 
 /// How a legend entry and its line look.
