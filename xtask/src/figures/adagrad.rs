@@ -8,12 +8,11 @@ use objectives::{DiagonalQuadratic, Objective};
 use plotters::style::text_anchor::{HPos, VPos};
 use rmsprop::RmsProp;
 
-use super::gradient_descent::{ELLIPSE_START, ellipse_axes, ellipse_levels};
 use super::plot::{
     ADAGRAD, Axes, CONTOUR, Entry, GD, MUTED, Mark, PURPLE, Panel, RIGHT_MARGIN, RMSPROP, Stroke,
     TEXT_PX, WIDTH, bold, equal_aspect_height, font, header_height, svg,
 };
-use super::{excess_losses, least_value, path};
+use super::scene::{ELLIPSE_START, ellipse_axes, ellipse_levels, excess_losses, least_value, path};
 
 /// Adagrad's effective learning rate η/√(G_j + ε) of each weight of the ellipse,
 /// step by step, beside gradient descent's single η.

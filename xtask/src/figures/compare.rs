@@ -2,23 +2,24 @@
 //! drawn as paths on the ellipse and Rosenbrock's valley, or as loss curves on a
 //! grid of every objective of the course.
 //!
-//! The RMSprop chapter compares gradient descent, Adagrad and RMSprop; the momentum
-//! chapter compares momentum, RMSprop and Adam. Both go through [`Method`], so the
+//! The RMSprop chapter compares gradient descent, Adagrad and RMSprop ([`METHODS`]);
+//! the momentum chapter compares momentum, RMSprop and Adam. Both go through [`Method`], so the
 //! two chapters draw their figures with the same code.
 
+use adagrad::Adagrad;
 use anyhow::Result;
-use gd::{Optimizer, Stop, StopReason, Trace, minimize};
+use gd::{GradientDescent, Optimizer, Stop, StopReason, Trace, minimize};
 use objectives::{DiagonalQuadratic, LinearRegression, Objective, Quadratic, Rosenbrock};
 use plotters::element::Text;
 use plotters::style::RGBColor;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
+use rmsprop::RmsProp;
 
-use super::gradient_descent::{ELLIPSE_START, ellipse_axes, ellipse_levels};
 use super::plot::{
-    Axes, Entry, INK, MUTED, Mark, Panel, RIGHT_MARGIN, Stroke, TEXT_PX, WIDTH, draw_entry,
-    equal_aspect_height, font, header_height, power_of_ten, svg,
+    ADAGRAD, Axes, Entry, GD, INK, MUTED, Mark, Panel, RIGHT_MARGIN, RMSPROP, Stroke, TEXT_PX,
+    WIDTH, draw_entry, equal_aspect_height, font, header_height, power_of_ten, svg,
 };
-use super::{excess_losses, least_value, path};
+use super::scene::{ELLIPSE_START, ellipse_axes, ellipse_levels, excess_losses, least_value, path};
 
 /// Where the course starts Rosenbrock's function.
 pub const ROSENBROCK_START: [f64; 2] = [-1.5, 2.0];
@@ -34,6 +35,25 @@ pub struct Method {
     /// Builds the optimizer: (η, n) → optimizer.
     pub build: fn(f64, usize) -> Result<Box<dyn Optimizer>>,
 }
+
+/// Gradient descent, Adagrad and the course's RMSprop (γ = 0.9).
+pub const METHODS: [Method; 3] = [
+    Method {
+        label: "gradient descent",
+        color: GD,
+        build: |eta, _| Ok(Box::new(GradientDescent::new(eta)?) as Box<dyn Optimizer>),
+    },
+    Method {
+        label: "Adagrad",
+        color: ADAGRAD,
+        build: |eta, n| Ok(Box::new(Adagrad::new(eta, n)?) as Box<dyn Optimizer>),
+    },
+    Method {
+        label: "RMSprop, γ = 0.9",
+        color: RMSPROP,
+        build: |eta, n| Ok(Box::new(RmsProp::new(eta, n)?) as Box<dyn Optimizer>),
+    },
+];
 
 /// Runs each method, with the learning rate at the same index of `etas`, on
 /// `objective` from `start` for `steps` steps.

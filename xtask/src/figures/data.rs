@@ -10,11 +10,13 @@ use datasets::RareFeatures;
 use objectives::{FiniteSum, Objective};
 use sweep::{METHODS, Method};
 
-use super::numbers::scientific;
-use super::plot::{ADAGRAD, Axes, Entry, GD, MUTED, Mark, Panel, RMSPROP, Stroke, draw_entry, svg};
-use super::windows::{COLORS, eta_text};
+use super::format::{eta_text, scientific};
+use super::plot::{
+    ADAGRAD, Axes, COLORS, Entry, GD, MUTED, Mark, Panel, RMSPROP, Stroke, draw_entry, svg,
+};
+use super::swept::best_eta;
 use crate::sweeps::problems::{self, BATCH_SIZES, EPOCHS};
-use crate::sweeps::record::{Budgeted, Final};
+use crate::sweeps::record::Final;
 use crate::sweeps::{self, parallel};
 
 /// One method's run at its best η: the η, the gap J(wₜ) − J* at each step (or at
@@ -30,14 +32,6 @@ pub struct BestRun {
     pub last: Vec<f64>,
     /// η/√(G + ε) per weight at the end, for the methods that have one.
     pub rates: Option<Vec<f64>>,
-}
-
-/// The η of method k with the smallest final gap in a fixed-budget sweep.
-pub fn best_eta(sweep: &Budgeted, k: usize) -> Result<f64> {
-    sweep
-        .best(k)
-        .map(|(eta, _)| eta)
-        .with_context(|| format!("{} diverged at every η on {}", sweep.methods[k], sweep.key))
 }
 
 /// A full-batch sweep of the record, J(w*), and each method rerun at its best η.

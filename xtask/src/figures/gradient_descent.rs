@@ -11,27 +11,10 @@ use super::plot::{
     Axes, CONTOUR, Entry, GD, INK, MUTED, Mark, ORANGE, PURPLE, Panel, RIGHT_MARGIN, Stroke,
     TEXT_PX, WIDTH, bold, equal_aspect_height, font, header_height, number, svg,
 };
-use super::{excess_losses, least_value, path};
+use super::scene::{ELLIPSE_START, ellipse_axes, ellipse_levels, excess_losses, least_value, path};
 
 /// Where the bowl's run starts.
 const BOWL_START: [f64; 2] = [-4.0, 3.0];
-/// Where the course starts the ellipse.
-pub const ELLIPSE_START: [f64; 2] = [-5.0, -2.0];
-
-/// The frame of every ellipse figure: it holds the start (−5, −2) and the minimum.
-pub fn ellipse_axes() -> Axes {
-    Axes::new((-6.0, 2.0), (-2.5, 2.5), "w₁", "w₂").no_grid().ticks(9, 6)
-}
-
-/// Contour levels of the ellipse 0.1·w₁² + 2·w₂²: the ellipses through w₁ = 1…6 on
-/// the w₁ axis, and the one through the start.
-pub fn ellipse_levels() -> Vec<f64> {
-    let ellipse = DiagonalQuadratic::ellipse();
-    let mut levels: Vec<f64> = (1..=6).map(|k| ellipse.value(&[f64::from(k), 0.0])).collect();
-    levels.push(ellipse.value(&ELLIPSE_START));
-    levels
-}
-
 /// Gradient descent on the bowl ½(w₁² + w₂²): straight down the slope, each step a
 /// fixed fraction of the way.
 pub fn bowl() -> Result<String> {

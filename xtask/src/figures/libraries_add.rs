@@ -11,14 +11,14 @@ use plotters::style::RGBColor;
 use plotters::style::text_anchor::{HPos, VPos};
 use rmsprop::{CenteredRmsProp, CenteredRmsPropConfig, RmsPropConfig};
 
-use super::gradient_descent::ELLIPSE_START;
+use super::format::eta_text;
 use super::plot::{
-    ADAGRAD, Area, Axes, Entry, GD, INK, MUTED, Mark, Marker, ORANGE, PURPLE, Panel, RIGHT_MARGIN,
-    RMSPROP, Stroke, TEXT_PX, TICK_PX, WIDTH, bold, draw_entry, equal_aspect_height, header_height,
-    svg, text_width,
+    ADAGRAD, ADAM, Area, Axes, Entry, GD, INK, MUTED, Mark, Marker, ORANGE, PURPLE, Panel,
+    RIGHT_MARGIN, RMSPROP, Stroke, TEXT_PX, TICK_PX, WIDTH, bold, draw_entry, equal_aspect_height,
+    header_height, svg, text_width,
 };
-use super::windows::ADAM;
-use super::{excess_losses, least_value};
+use super::scene::{ELLIPSE_START, excess_losses, least_value};
+use super::swept::best_eta;
 
 /// PyTorch's AMSGrad (the maximum before the correction).
 const BEFORE: RGBColor = ORANGE;
@@ -467,7 +467,7 @@ fn run_schedules() -> Result<Vec<ScheduleRun>> {
     let sweep = crate::sweeps::load()?.budgeted(&crate::sweeps::minibatch_key(1))?;
     let best = |name: &str| -> Result<f64> {
         let k = sweep.methods.iter().position(|m| m == name).context("the method was swept")?;
-        super::data::best_eta(sweep, k)
+        best_eta(sweep, k)
     };
     let total = SCHEDULE_EPOCHS * problem.samples();
     let mut specs = Vec::new();
@@ -548,7 +548,7 @@ pub fn schedules() -> Result<String> {
             let first = of_method.first().context("runs of each method")?;
             let title = match method {
                 "RMSprop" => format!("RMSprop, η = {}", SCHEDULE_RMSPROP_ETA),
-                _ => format!("{}, η = {}", short(method), super::windows::eta_text(first.eta)),
+                _ => format!("{}, η = {}", short(method), eta_text(first.eta)),
             };
             let axes = Axes::new((0.0, SCHEDULE_EPOCHS as f64), (1e-6, 1.0), "epoch", "J − J*")
                 .log_y()

@@ -16,23 +16,52 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
-mod adagrad;
-mod clip;
-mod compare;
-mod contour;
-mod data;
-mod explore;
-mod gradient_descent;
-mod libraries_add;
-mod loss_curves;
-mod measurements;
-mod momentum;
+// The figures and tables of each chapter, the numbers its prose quotes and the data
+// of the explorable figures, then the pieces they share. The order is the stair of
+// the imports: a module uses only its own descendants and the modules declared
+// after it, never one above (`tests/imports_point_down.rs` checks it; the comment
+// above each line keeps rustfmt from sorting them).
+//
+// The numbers the prose quotes, from the runs the chapters below draw.
 pub mod numbers;
-mod plot;
-mod presets;
+// Chapter "Vanilla gradient descent".
+mod gradient_descent;
+// Chapter "Adagrad".
+mod adagrad;
+// Chapter "RMSprop": the paths and the running average.
 mod rmsprop;
-mod speed;
+// Chapter "RMSprop": the loss curves.
+mod loss_curves;
+// Chapter "Momentum and Adam".
+mod momentum;
+// Chapter "What the libraries add".
+mod libraries_add;
+// Chapter "Same name, different numbers": the presets and the parity tables.
+mod presets;
+// Chapter "When adapting pays": the learning-rate windows.
 mod windows;
+// Chapter "When adapting pays": the runs on data.
+mod data;
+// Chapter "Making it fast".
+mod speed;
+// The data of the explorable figures.
+mod explore;
+// Shared: the comparison figures (several methods on the same problems).
+mod compare;
+// Shared: the record of `cargo xtask sweeps`, as the figures read it.
+mod swept;
+// Shared: the benchmark's measurements.
+mod measurements;
+// Shared: the ellipse and the points a run becomes.
+mod scene;
+// Shared: how numbers are written.
+mod format;
+// Shared: the house style and the drawing helpers.
+mod plot;
+// Shared: lines cut at a frame.
+mod clip;
+// Shared: contour lines by marching squares.
+mod contour;
 
 /// The command line of `cargo xtask figures`.
 #[derive(Debug, clap::Args)]
@@ -113,34 +142,6 @@ const FIGURES: [Figure; 46] = [
         draw: || explore::expected("windows-ellipse"),
     },
 ];
-
-/// The iterates of a run on a 2-D objective, as points (w₁, w₂).
-fn path(trace: &gd::Trace) -> Vec<(f64, f64)> {
-    trace.iterates.iter().map(|w| (w[0], w[1])).collect()
-}
-
-/// J(w*), the least value of `objective`, from its known minimizer.
-fn least_value(objective: &dyn objectives::Objective) -> Result<f64> {
-    let minimizer = objective
-        .minimizer()
-        .with_context(|| format!("the {} has no known minimizer", objective.name()))?;
-    Ok(objective.value(&minimizer))
-}
-
-/// (t, J(w_t) − J*) for every iterate: the excess loss, which a log axis can show.
-///
-/// At or below zero (exactly at the minimum, or below J* by a rounding error) it
-/// has no place on a log axis. It is then drawn as the smallest positive double,
-/// 10⁻³⁰⁸, far below any frame, so the line drops through the bottom edge at that
-/// step; the figures that can show this say so.
-fn excess_losses(trace: &gd::Trace, least: f64) -> Vec<(f64, f64)> {
-    trace
-        .losses
-        .iter()
-        .enumerate()
-        .map(|(t, loss)| (t as f64, (loss - least).max(f64::MIN_POSITIVE)))
-        .collect()
-}
 
 /// A figure drawn in memory.
 #[derive(Debug, Clone, PartialEq)]
@@ -358,21 +359,6 @@ mod tests {
         fs::write(dir.path().join("notes.txt"), "").unwrap();
         assert_eq!(strangers(dir.path(), &figures), vec!["old-name.svg"]);
         check(dir.path(), &figures).unwrap();
-    }
-
-    #[test]
-    fn excess_losses_put_zero_and_rounding_below_every_frame() {
-        let trace = gd::Trace {
-            optimizer: "test".into(),
-            objective: "test".into(),
-            iterates: vec![vec![0.0]; 3],
-            losses: vec![1.5, 0.5, 0.5f64.next_down()], // exactly J*, then an ulp below it
-            gradient_norms: vec![1.0; 3],
-            effective_learning_rates: Vec::new(),
-            stop: gd::StopReason::BudgetSpent { steps: 2 },
-        };
-        let excess = excess_losses(&trace, 0.5);
-        assert_eq!(excess, vec![(0.0, 1.0), (1.0, f64::MIN_POSITIVE), (2.0, f64::MIN_POSITIVE)]);
     }
 
     #[test]

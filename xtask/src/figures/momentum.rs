@@ -11,14 +11,15 @@ use plotters::style::text_anchor::{HPos, VPos};
 use rmsprop::RmsProp;
 
 use super::compare::{
-    Method, PathRuns, every_objective, floor_note, loss_grid, paths_on_ellipse_and_rosenbrock,
+    METHODS, Method, PathRuns, every_objective, floor_note, loss_grid,
+    paths_on_ellipse_and_rosenbrock,
 };
-use super::gradient_descent::{ELLIPSE_START, ellipse_axes, ellipse_levels};
 use super::plot::{
     Entry, GD, Mark, ORANGE, PURPLE, Panel, RIGHT_MARGIN, RMSPROP, Stroke, TEXT_PX, WIDTH, bold,
     equal_aspect_height, header_height, power_of_ten, svg,
 };
-use super::{loss_curves, path};
+use super::scene::path;
+use super::scene::{ELLIPSE_START, ellipse_axes, ellipse_levels};
 
 /// Heavy-ball momentum's colour (orange), for β = 0.9 wherever it appears.
 const MOMENTUM: RGBColor = ORANGE;
@@ -138,7 +139,7 @@ pub fn versus() -> Result<String> {
 /// about 2000 at the start needs 0.001 (η·λ < 2·(1 + β)) and 0.01.
 pub fn loss_curves() -> Result<String> {
     let [momentum, rmsprop, adam] = VERSUS;
-    let [gd, _, _] = loss_curves::METHODS;
+    let [gd, _, _] = METHODS;
     let methods = [gd, rmsprop, momentum, adam];
     let problems = every_objective([
         vec![0.2, 0.05, 0.1, 0.1],

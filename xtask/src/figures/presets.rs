@@ -12,7 +12,7 @@ use momentum::{
 };
 use rmsprop::{CenteredRmsPropConfig, RmsPropConfig};
 
-use super::numbers::scientific;
+use super::format::scientific;
 
 /// The learning rate the presets are read at (every preset takes it as given).
 const ETA: f64 = 0.1;

@@ -7,14 +7,12 @@ use objectives::{DiagonalQuadratic, Objective};
 use plotters::style::text_anchor::{HPos, VPos};
 use rmsprop::RmsPropConfig;
 
-use super::compare::{PathRuns, paths_on_ellipse_and_rosenbrock};
-use super::gradient_descent::{ELLIPSE_START, ellipse_axes, ellipse_levels};
-use super::loss_curves::METHODS;
-use super::path;
+use super::compare::{METHODS, PathRuns, paths_on_ellipse_and_rosenbrock};
 use super::plot::{
     Axes, Entry, MUTED, Mark, ORANGE, PURPLE, Panel, RIGHT_MARGIN, RMSPROP, Stroke, TEXT_PX, WIDTH,
     bold, equal_aspect_height, header_height, number, svg,
 };
+use super::scene::{ELLIPSE_START, ellipse_axes, ellipse_levels, path};
 
 /// Gradient descent, Adagrad and RMSprop on the ellipse and on Rosenbrock's valley.
 pub fn paths() -> Result<String> {

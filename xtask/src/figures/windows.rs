@@ -3,96 +3,19 @@
 //! table drawn from those sweeps.
 //!
 //! The sweeps are computed by `cargo xtask sweeps` and read from its record
-//! ([`sweeps`]), shared by the figures and the numbers of the prose.
+//! ([`super::swept`]), shared by the figures and the numbers of the prose.
 
-use std::sync::OnceLock;
-
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Result, anyhow};
 use objectives::{DiagonalQuadratic, Scaled};
-use plotters::style::RGBColor;
 use plotters::style::text_anchor::{HPos, VPos};
-use sweep::{Budget, METHODS, Outcome, best, log_grid, window};
+use sweep::{Budget, METHODS, Outcome, log_grid};
 
-use crate::sweeps::problems::{self, WindowProblem};
-
-use super::numbers::{fixed, scientific};
+use super::format::eta_text;
 use super::plot::{
-    ADAGRAD, Axes, Entry, GD, INK, MUTED, Mark, Marker, ORANGE, Panel, RMSPROP, Stroke, TEXT_PX,
-    font, power_of_ten, svg,
+    ADAGRAD, Axes, COLORS, Entry, GD, INK, MUTED, Mark, Marker, Panel, Stroke, TEXT_PX, font,
+    power_of_ten, svg,
 };
-
-/// Adam's colour (sky blue, the Okabe–Ito palette's sixth), as in the momentum chapter.
-pub const ADAM: RGBColor = RGBColor(86, 180, 233);
-
-/// Each method's colour, in the order of [`METHODS`].
-pub const COLORS: [RGBColor; 5] = [GD, ADAGRAD, RMSPROP, ORANGE, ADAM];
-
-/// A problem of the window sweeps and, for each method of [`METHODS`], how the
-/// run at each η of its grid ended (from `cargo xtask sweeps`).
-pub struct Swept {
-    /// The problem.
-    pub problem: WindowProblem,
-    /// `outcomes[k][i]`: method k at the i-th η.
-    pub outcomes: Vec<Vec<Outcome>>,
-}
-
-impl Swept {
-    /// Method k's best η and its steps, if any η reached the target.
-    pub fn best(&self, k: usize) -> Option<(f64, usize)> {
-        best(&self.problem.grid, &self.outcomes[k])
-    }
-
-    /// Method k's window: the smallest and largest η that reached the target,
-    /// and how many points of the grid did.
-    pub fn window(&self, k: usize) -> Option<(f64, f64, usize)> {
-        window(&self.problem.grid, &self.outcomes[k])
-    }
-}
-
-/// The window sweeps: the problems as the code defines them, with the outcomes
-/// `cargo xtask sweeps` recorded for them. A problem whose grid or budget no longer
-/// matches the record is an error that names the command to run.
-fn read() -> Result<Vec<Swept>> {
-    let record = crate::sweeps::load()?;
-    problems::windows()?
-        .into_iter()
-        .map(|problem| {
-            let window = record.window(problem.key)?;
-            let names: Vec<&str> = METHODS.iter().map(|m| m.name).collect();
-            if window.grid != problem.grid
-                || window.max_steps != problem.budget.max_steps
-                || window.target != problem.budget.target
-                || window.methods != names
-            {
-                anyhow::bail!(
-                    "the sweep of {} in {} was made with other settings: run `cargo xtask sweeps`",
-                    problem.key,
-                    crate::sweeps::FILE
-                );
-            }
-            let outcomes = window
-                .ended
-                .iter()
-                .map(|row| row.iter().map(|&e| Outcome::from(e)).collect())
-                .collect();
-            Ok(Swept { problem, outcomes })
-        })
-        .collect()
-}
-
-/// Every window sweep, read once and shared by the figures and the numbers.
-pub fn sweeps() -> Result<&'static [Swept]> {
-    static SWEEPS: OnceLock<Result<Vec<Swept>, String>> = OnceLock::new();
-    SWEEPS
-        .get_or_init(|| read().map_err(|e| format!("{e:#}")))
-        .as_deref()
-        .map_err(|e| anyhow!("{e}"))
-}
-
-/// The sweep of the problem `key`.
-pub fn swept(key: &str) -> Result<&'static Swept> {
-    sweeps()?.iter().find(|s| s.problem.key == key).with_context(|| format!("no sweep of {key}"))
-}
+use super::swept::{Swept, sweeps, swept};
 
 /// Steps to the target against η for every method on one problem: a line through
 /// the learning rates that reached the target, × where a run diverged and ○ where
@@ -184,16 +107,6 @@ fn window_text(swept: &Swept, k: usize) -> String {
             )
         }
         None => "none".to_owned(),
-    }
-}
-
-/// A learning rate of the grid as the tables print it: three significant digits.
-pub fn eta_text(eta: f64) -> String {
-    if (1e-3..1e3).contains(&eta) {
-        let decimals = (2 - eta.log10().floor() as i32).max(0) as usize;
-        fixed(eta, decimals)
-    } else {
-        scientific(eta, 2)
     }
 }
 

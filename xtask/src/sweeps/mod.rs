@@ -11,21 +11,24 @@
 //! if the committed one differs (CI runs it). The numbers do not depend on the
 //! number of cores: each run is computed from its own settings alone.
 
-pub mod parallel;
-pub mod problems;
-pub mod record;
-
-use std::path::PathBuf;
-use std::sync::OnceLock;
 use std::time::Instant;
 
 use anyhow::{Context, Result, anyhow, bail};
 use sweep::METHODS;
 
-use record::{Budgeted, Ended, Final, Record, Window};
+use record::{Budgeted, Ended, Final, Record, Window, to_json};
+pub use record::{FILE, load, minibatch_key};
 
-/// Where the sweeps are kept, relative to the workspace.
-pub const FILE: &str = "book/src/figures/sweeps.json";
+// The problems swept, then what the sweeps write and the job list they run on. The
+// order is the stair of the imports (a module uses only the modules below it); the
+// comment above each line keeps rustfmt from sorting them.
+//
+// The problems the book sweeps, and how one run on each is made.
+pub mod problems;
+// What `cargo xtask sweeps` writes and the figures read back.
+pub mod record;
+// Shared: a job list run on every core.
+pub mod parallel;
 
 /// The command line of `cargo xtask sweeps`.
 #[derive(Debug, clap::Args)]
@@ -65,11 +68,6 @@ pub fn run(args: Args) -> Result<()> {
         println!("wrote {} ({summary})", path.display());
     }
     Ok(())
-}
-
-/// The record as the committed file holds it: pretty JSON with a final newline.
-pub fn to_json(record: &Record) -> Result<String> {
-    Ok(serde_json::to_string_pretty(record)? + "\n")
 }
 
 /// Every sweep, computed on every core.
@@ -190,26 +188,4 @@ pub fn compute() -> Result<Record> {
         minibatch: minibatch_records,
         steps,
     })
-}
-
-/// The key of the minibatch sweep with batches of `batch_size`.
-pub fn minibatch_key(batch_size: usize) -> String {
-    format!("minibatch-{batch_size}")
-}
-
-/// The committed sweeps, read once.
-pub fn load() -> Result<&'static Record> {
-    static RECORD: OnceLock<Result<Record, String>> = OnceLock::new();
-    RECORD
-        .get_or_init(|| {
-            let path: PathBuf = crate::workspace::root().join(FILE);
-            std::fs::read_to_string(&path)
-                .map_err(|e| format!("reading {} (run `cargo xtask sweeps`): {e}", path.display()))
-                .and_then(|text| {
-                    serde_json::from_str(&text)
-                        .map_err(|e| format!("parsing {}: {e}", path.display()))
-                })
-        })
-        .as_ref()
-        .map_err(|e| anyhow!("{e}"))
 }

@@ -1,8 +1,15 @@
 //! What `cargo xtask sweeps` writes: every sweep's outcomes, as JSON the figures
-//! read back.
+//! read back ([`load`]) from the committed [`FILE`].
 
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use anyhow::{Result, anyhow};
 use serde::{Deserialize, Serialize};
 use sweep::Outcome;
+
+/// Where the sweeps are kept, relative to the workspace.
+pub const FILE: &str = "book/src/figures/sweeps.json";
 
 /// How one run ended, as stored.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -131,4 +138,31 @@ impl Record {
             anyhow::anyhow!("sweeps.json has no sweep of {key}: run `cargo xtask sweeps`")
         })
     }
+}
+
+/// The key of the minibatch sweep with batches of `batch_size`.
+pub fn minibatch_key(batch_size: usize) -> String {
+    format!("minibatch-{batch_size}")
+}
+
+/// The record as the committed file holds it: pretty JSON with a final newline.
+pub fn to_json(record: &Record) -> Result<String> {
+    Ok(serde_json::to_string_pretty(record)? + "\n")
+}
+
+/// The committed sweeps, read once.
+pub fn load() -> Result<&'static Record> {
+    static RECORD: OnceLock<Result<Record, String>> = OnceLock::new();
+    RECORD
+        .get_or_init(|| {
+            let path: PathBuf = crate::workspace::root().join(FILE);
+            std::fs::read_to_string(&path)
+                .map_err(|e| format!("reading {} (run `cargo xtask sweeps`): {e}", path.display()))
+                .and_then(|text| {
+                    serde_json::from_str(&text)
+                        .map_err(|e| format!("parsing {}: {e}", path.display()))
+                })
+        })
+        .as_ref()
+        .map_err(|e| anyhow!("{e}"))
 }

@@ -15,9 +15,8 @@ use objectives::{DiagonalQuadratic, Objective};
 use rmsprop::RmsPropConfig;
 
 use super::spec::{Explorer, Method, Param, R5, R10, Sample, preferred_numbers};
-use crate::figures::gradient_descent::{ELLIPSE_START, ellipse_axes, ellipse_levels};
-use crate::figures::plot::{ADAGRAD, GD, ORANGE, RMSPROP};
-use crate::figures::windows::ADAM as ADAM_COLOR;
+use crate::figures::plot::{ADAGRAD, ADAM as ADAM_COLOR, GD, ORANGE, RMSPROP};
+use crate::figures::scene::{ELLIPSE_START, ellipse_axes, ellipse_levels};
 
 /// Gradient descent, w ← w − η·g.
 const GD_METHOD: Method = Method {

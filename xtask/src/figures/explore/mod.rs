@@ -16,10 +16,19 @@
 
 use anyhow::{Context, Result, bail};
 
+// The two files of each explorer, then what they are built from. The order is the
+// stair of the imports (a module uses only the modules below it); the comment above
+// each line keeps rustfmt from sorting them.
+//
+// What the browser check expects an explorer to draw.
 mod expected;
+// The explorable figures of the book, one per chapter.
 mod explorers;
+// The data file of an explorer: every run of its grid, packed.
 mod pack;
+// One run of an explorer, as the data file keeps it.
 mod run;
+// What an explorer is made of.
 mod spec;
 
 /// The largest data file an explorer may have: a chapter page with its fonts,

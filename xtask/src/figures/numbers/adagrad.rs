@@ -6,8 +6,9 @@ use gd::{Stop, StopReason, minimize};
 use objectives::DiagonalQuadratic;
 use rmsprop::RmsProp;
 
-use super::{Book, ellipse_run, fixed, scientific};
-use crate::figures::gradient_descent::ELLIPSE_START;
+use super::book::Book;
+use crate::figures::format::{fixed, scientific};
+use crate::figures::scene::{ELLIPSE_START, ellipse_run};
 
 /// Adagrad's rates on the ellipse freeze rather than vanish: the gradients shrink
 /// geometrically, so Σg² converges and so does each rate η/√(G + ε).

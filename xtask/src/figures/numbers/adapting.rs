@@ -5,10 +5,12 @@ use anyhow::{Context, Result, ensure};
 use objectives::DiagonalQuadratic;
 use sweep::{ADAGRAD, Budget, GRADIENT_DESCENT, METHODS, Outcome, race};
 
-use super::{Book, fixed, scientific};
+use super::book::Book;
 use crate::figures::data::{Reruns, minibatch_reruns, noise_measures, reruns};
-use crate::figures::gradient_descent::ELLIPSE_START;
-use crate::figures::windows::{Swept, eta_text, scaled_sweeps, swept};
+use crate::figures::format::{eta_text, fixed, scientific};
+use crate::figures::scene::ELLIPSE_START;
+use crate::figures::swept::{Swept, swept};
+use crate::figures::windows::scaled_sweeps;
 use crate::sweeps::problems::{self, EPOCHS};
 
 const CHAPTER: &str = "when-adapting-pays";

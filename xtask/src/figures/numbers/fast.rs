@@ -4,7 +4,8 @@
 
 use anyhow::{Result, ensure};
 
-use super::{Book, fixed};
+use super::book::Book;
+use crate::figures::format::fixed;
 use crate::figures::measurements::{self, StepRow};
 use crate::figures::speed::{
     IN_CACHE, IN_MEMORY, OPTIMIZERS, SIZES, bandwidths, divider_rate, fastest_peer, size_text,

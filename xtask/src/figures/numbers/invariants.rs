@@ -4,7 +4,8 @@ use anyhow::{Context, Result, bail, ensure};
 use gd::{GradientDescent, Stop, StopReason, minimize};
 use objectives::DiagonalQuadratic;
 
-use super::{Book, fixed};
+use super::book::Book;
+use crate::figures::format::fixed;
 
 /// The line of `tests/tests/gradient_descent.proptest-regressions` that
 /// invariants.md includes (`{{#include …:7}}`).

@@ -4,7 +4,9 @@ use adagrad::AdagradConfig;
 use anyhow::{Context, Result, ensure};
 use gd::Optimizer;
 
-use super::{Book, ellipse_run, fixed, percent};
+use super::book::Book;
+use crate::figures::format::{fixed, percent};
+use crate::figures::scene::ellipse_run;
 
 /// Keras's and optax's Adagrad start G at 0.1. On the ellipse that is not a detail
 /// of the first steps: the gap to the course's Adagrad grows for ever.

@@ -6,7 +6,8 @@ use gd::Optimizer;
 use momentum::AmsGrad;
 use rmsprop::RmsPropConfig;
 
-use super::{Book, fixed, scientific};
+use super::book::Book;
+use crate::figures::format::{fixed, scientific};
 use crate::figures::libraries_add::{
     self as figures, AMSGRAD_ETA, BOX_DECAY, PULL_DECAYS, PULL_ETA, PULL_STEPS, SCHEDULE_GAMMAS,
 };

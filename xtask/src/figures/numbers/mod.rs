@@ -14,53 +14,33 @@
 use std::fmt::Write as _;
 
 use anyhow::{Context, Result, bail};
-use gd::{Optimizer, Stop, Trace, minimize};
-use objectives::DiagonalQuadratic;
 
-use super::gradient_descent::ELLIPSE_START;
-
+// The numbers of each chapter, then the book they are collected in. The order is
+// the stair of the imports (a module uses only the modules below it); the comment
+// above each line keeps rustfmt from sorting them.
+//
+// adagrad.md
 mod adagrad;
-mod adapting;
-mod fast;
-mod invariants;
-mod libraries;
-mod libraries_add;
+// momentum.md
 mod momentum;
+// libraries.md
+mod libraries;
+// what-the-libraries-add.md
+mod libraries_add;
+// invariants.md
+mod invariants;
+// when-adapting-pays.md
+mod adapting;
+// making-it-fast.md
+mod fast;
+// Shared: the numbers as they are collected.
+mod book;
+
+use book::Book;
+pub use book::Number;
 
 /// The file the numbers go to, beside the figures.
 pub const FILE: &str = "numbers.toml";
-
-/// One number of the book: its chapter, its name there, its value as printed, and
-/// what it is.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Number {
-    /// The chapter's file stem, such as `adagrad` (the TOML table).
-    pub chapter: &'static str,
-    /// The name within the chapter, such as `frozen-rate-shallow`.
-    pub name: String,
-    /// The value exactly as the book prints it.
-    pub value: String,
-    /// One line on what it is and how it is computed.
-    pub about: &'static str,
-}
-
-/// The numbers of the book, collected chapter by chapter.
-#[derive(Debug, Default)]
-pub(super) struct Book {
-    numbers: Vec<Number>,
-}
-
-impl Book {
-    fn add(
-        &mut self,
-        chapter: &'static str,
-        name: impl Into<String>,
-        value: String,
-        about: &'static str,
-    ) {
-        self.numbers.push(Number { chapter, name: name.into(), value, about });
-    }
-}
 
 /// Every number of the book, computed and checked.
 pub fn all() -> Result<Vec<Number>> {
@@ -104,61 +84,9 @@ pub fn to_toml(numbers: &[Number]) -> String {
     out
 }
 
-/// `x` with `decimals` digits after the point, and a true minus sign.
-pub fn fixed(x: f64, decimals: usize) -> String {
-    format!("{x:.decimals$}").replace('-', "−")
-}
-
-/// `x` as a percentage with two significant digits ("0.38 %", "8.1 %", "44 %").
-pub fn percent(x: f64) -> String {
-    let p = 100.0 * x;
-    let decimals = if p < 1.0 {
-        2
-    } else if p < 10.0 {
-        1
-    } else {
-        0
-    };
-    format!("{} %", fixed(p, decimals))
-}
-
-/// `x` as m·10ᵏ with `decimals` digits after the mantissa's point ("1.3·10⁻³").
-pub fn scientific(x: f64, decimals: usize) -> String {
-    let text = format!("{x:.decimals$e}");
-    let (mantissa, exponent) = text.split_once('e').unwrap_or((&text, "0"));
-    const DIGITS: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
-    let mut out = format!("{}·10", mantissa.replace('-', "−"));
-    for c in exponent.chars() {
-        match c {
-            '-' => out.push('⁻'),
-            d => out.push(d.to_digit(10).map_or(d, |k| DIGITS[k as usize])),
-        }
-    }
-    out
-}
-
-/// A run on the ellipse from (−5, −2) with no gradient tolerance, for `steps` steps.
-pub(super) fn ellipse_run(optimizer: &mut dyn Optimizer, steps: usize) -> Trace {
-    let stop = Stop::after(steps).or_when_gradient_below(0.0);
-    minimize(&DiagonalQuadratic::ellipse(), optimizer, &ELLIPSE_START, stop)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn percentages_keep_two_significant_digits() {
-        assert_eq!(percent(0.003822), "0.38 %");
-        assert_eq!(percent(0.0811), "8.1 %");
-        assert_eq!(percent(0.439), "44 %");
-    }
-
-    #[test]
-    fn scientific_notation_uses_superscripts_and_a_true_minus() {
-        assert_eq!(scientific(0.0013125, 1), "1.3·10⁻³");
-        assert_eq!(scientific(-25000.0, 2), "−2.50·10⁴");
-    }
 
     #[test]
     fn the_toml_groups_numbers_by_chapter_with_their_description() {

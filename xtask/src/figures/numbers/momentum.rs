@@ -5,8 +5,9 @@ use gd::{Optimizer, Stop, minimize};
 use momentum::{AdamConfig, MomentumConfig, bias_correction};
 use objectives::DiagonalQuadratic;
 
-use super::{Book, fixed};
-use crate::figures::gradient_descent::ELLIPSE_START;
+use super::book::Book;
+use crate::figures::format::fixed;
+use crate::figures::scene::ELLIPSE_START;
 
 /// The spectral radius of heavy-ball momentum on the 1-D quadratic ½·λ·w², from
 /// the crate's own steps: the state x = (w, v) evolves as xₜ₊₁ = M·xₜ, so three
