@@ -8,12 +8,11 @@
 
 use std::path::Path;
 
-use super::{FIXTURES, Fixtures};
 use crate::grade::batch;
 use crate::grade::engine::Request;
 use crate::grade::formats::Format;
-use crate::kit::rubric::RUBRIC;
-use crate::kit::rubric::Rubric;
+use crate::kit::fixtures::{FIXTURES, Fixtures};
+use crate::kit::rubric::{RUBRIC, Rubric};
 use crate::kit::sandbox;
 
 /// Runs the benchmark.

@@ -6,7 +6,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use super::{Fixtures, write_wrong_submission};
+use crate::kit::fixtures::{Fixtures, write_wrong_submission};
 use crate::kit::rubric::Rubric;
 use crate::kit::sandbox;
 

@@ -8,12 +8,11 @@ use std::path::Path;
 
 use anyhow::bail;
 
-use super::{FIXTURES, Fixtures, write_wrong_submission};
 use crate::grade::diagnose::{Fingerprints, PROBES};
 use crate::grade::engine::{self, Request, Slot};
+use crate::kit::fixtures::{FIXTURES, Fixtures, write_wrong_submission};
 use crate::kit::jail::Jail;
-use crate::kit::rubric::RUBRIC;
-use crate::kit::rubric::Rubric;
+use crate::kit::rubric::{RUBRIC, Rubric};
 use crate::kit::sandbox;
 
 /// The fingerprints of the course at `root`, computed from real builds.

@@ -17,7 +17,6 @@
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::time::Instant;
 
 use anyhow::Context as _;
@@ -25,7 +24,7 @@ use anyhow::Context as _;
 use super::engine::{self, Request, Slot};
 use super::formats::{self, Format};
 use super::report::{Report, SandboxNote};
-use super::{feedback, flags};
+use super::{feedback, flags, pool};
 use crate::kit::jail::Jail;
 use crate::kit::rubric::Rubric;
 
@@ -148,40 +147,24 @@ pub fn grade_all(
     let jobs = jobs.clamp(1, students.len().max(1));
     let workers = (engine::default_workers() / jobs).max(1);
     let slots: Vec<Slot> = (0..jobs).map(|n| Slot::new(&request.target_dir, n)).collect();
-    let rows: Mutex<Vec<Row>> = Mutex::new(Vec::new());
-    let failures: Mutex<Vec<String>> = Mutex::new(Vec::new());
     let grade_student = |student: &Path, slot: &Slot| {
-        let result = grade_student(request, &rubric, student, slot, &jail, workers, out, formats);
-        match result {
-            Ok(row) => rows.lock().map(|mut r| r.push(row)).ok(),
-            Err(e) => {
-                failures.lock().map(|mut f| f.push(format!("{}: {e:#}", student.display()))).ok()
-            }
-        };
+        grade_student(request, &rubric, student, slot, &jail, workers, out, formats)
+            .map_err(|e| format!("{}: {e:#}", student.display()))
     };
-    let mut rest = students.iter();
-    if let Some(first) = rest.next() {
-        grade_student(first, &slots[0]);
+    let mut graded = Vec::new();
+    if let Some(first) = students.first() {
+        graded.push(grade_student(first, &slots[0]));
         for slot in &slots[1..] {
             prime(&slots[0], slot)?;
         }
     }
-    let queue = Mutex::new(rest);
-    std::thread::scope(|scope| {
-        for slot in &slots {
-            let queue = &queue;
-            let grade_student = &grade_student;
-            scope.spawn(move || {
-                loop {
-                    let next = queue.lock().ok().and_then(|mut q| q.next());
-                    let Some(student) = next else { break };
-                    grade_student(student, slot);
-                }
-            });
-        }
-    });
-    let failures = failures.into_inner().unwrap_or_default();
-    let mut rows = rows.into_inner().unwrap_or_default();
+    let rest = students.get(1..).unwrap_or_default();
+    graded.extend(pool::map(rest, slots.len(), |worker, student| {
+        grade_student(student, &slots[worker])
+    })?);
+    let (rows, failures): (Vec<_>, Vec<_>) = graded.into_iter().partition(Result::is_ok);
+    let mut rows: Vec<Row> = rows.into_iter().filter_map(Result::ok).collect();
+    let failures: Vec<String> = failures.into_iter().filter_map(Result::err).collect();
     rows.sort_by(|a, b| a.student.cmp(&b.student));
     let assignments: Vec<(String, u32)> =
         rubric.assignments.iter().map(|a| (a.id.clone(), a.tests.values().sum())).collect();

@@ -87,6 +87,12 @@ fn cut(text: &str, chars: usize) -> String {
     }
 }
 
+/// The last `n` lines of `text`.
+pub fn tail(text: &str, n: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(n)..].join("\n")
+}
+
 /// `message` followed by the chapter to read, if the test's assignment has one.
 pub fn with_chapter(message: &str, chapter: Option<&str>) -> String {
     match chapter {

@@ -14,13 +14,27 @@
 //! looping or hostile test scores zero and the grader always finishes. See
 //! `book/src/instructors.md`.
 
+// The command's pieces first, then what they share (the comment above each
+// line keeps rustfmt from sorting them: the order is the stair of the imports,
+// see `tests/imports_point_down.rs`).
+//
+// `--batch`: a whole class, in slots.
 pub mod batch;
-pub mod diagnose;
+// One submission graded in a slot.
 pub mod engine;
-pub mod feedback;
-pub mod flags;
+// The known mistakes a submission's probe results match.
+pub mod diagnose;
+// The result files of the platforms.
 pub mod formats;
+// The one message a student reads about a test.
+pub mod feedback;
+// Lines of a submission's source worth an instructor's look.
+pub mod flags;
+// The graded suite built as one test binary.
 pub mod one_binary;
+// Worker threads, each item to the first free one.
+pub mod pool;
+// The report of a grading.
 pub mod report;
 
 use std::path::PathBuf;

@@ -5,8 +5,20 @@
 //! `cargo xtask student`, `cargo xtask grade` and `cargo xtask assignments check`
 //! are built on these.
 
+// The comment above each line keeps rustfmt from sorting them: the order is the
+// stair of the imports (a module uses only those below it).
+//
+// The wrong submissions of `xtask/fixtures/wrong.toml`.
 pub mod fixtures;
+// The locked-down run of student code.
 pub mod jail;
+// The solution regions marked in the crates.
 pub mod regions;
+// The rubric: assignments, regions, tests and points.
 pub mod rubric;
+// Workspaces in temporary folders: copies, syncs, cargo runs with time limits.
 pub mod sandbox;
+// The grading workspace's manifest.
+pub mod manifest;
+// One build at a time in a kit target folder.
+pub mod lock;

@@ -5,9 +5,10 @@
 //! by package and path *relative to the workspace*, so two such workspaces share
 //! artifact names: built into one target folder, one could pick up the other's
 //! stale artifacts. The kit therefore builds them all in a target folder of its
-//! own (`TARGET/kit`, never the course's), one at a time under a file lock, and
-//! touches every source file just before building so that Cargo rebuilds the
-//! course's crates (the dependencies, proptest and insta, stay compiled).
+//! own (`TARGET/kit`, never the course's), one at a time under a file lock
+//! ([`super::lock`]), and touches every source file just before building so
+//! that Cargo rebuilds the course's crates (the dependencies, proptest and
+//! insta, stay compiled).
 
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
@@ -16,6 +17,8 @@ use std::time::{Duration, SystemTime};
 
 use anyhow::{Context, bail};
 use wait_timeout::ChildExt;
+
+use super::lock::TargetLock;
 
 /// Folder names never copied into a workspace.
 const SKIPPED: &[&str] = &["target", ".git"];
@@ -160,23 +163,6 @@ pub fn touch_tree(dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The workspace manifest `text` with its members replaced by `members` and its
-/// `default-members` dropped (all members are then the default).
-pub fn rewrite_members(text: &str, members: &[String]) -> anyhow::Result<String> {
-    let mut manifest: toml::Table =
-        toml::from_str(text).context("cannot parse the workspace Cargo.toml")?;
-    let workspace = manifest
-        .get_mut("workspace")
-        .and_then(|w| w.as_table_mut())
-        .context("the Cargo.toml has no [workspace]")?;
-    workspace.insert(
-        "members".into(),
-        toml::Value::Array(members.iter().cloned().map(toml::Value::String).collect()),
-    );
-    workspace.remove("default-members");
-    Ok(toml::to_string(&manifest)?)
-}
-
 /// The folder every kit build goes to: `$CARGO_TARGET_DIR/kit`, or `target/kit`
 /// under the course's workspace.
 pub fn kit_target_dir(course_root: &Path) -> PathBuf {
@@ -184,76 +170,6 @@ pub fn kit_target_dir(course_root: &Path) -> PathBuf {
         .map(PathBuf::from)
         .unwrap_or_else(|| course_root.join("target"));
     base.join("kit")
-}
-
-/// An exclusive hold on a kit target folder, released when dropped.
-///
-/// A lock file created with `create_new` and holding the owner's process id
-/// (`File::lock` would need Rust 1.89; the workspace supports 1.88). A lock left
-/// by a process that no longer runs (checked in `/proc`), or older than an hour
-/// where there is no `/proc`, is stale and taken over.
-pub struct TargetLock {
-    path: PathBuf,
-    /// The target folder it guards.
-    pub dir: PathBuf,
-}
-
-impl TargetLock {
-    /// Waits for, and takes, the lock on `dir`.
-    pub fn acquire(dir: &Path) -> anyhow::Result<Self> {
-        fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        let path = dir.join("kit.lock");
-        let mut waited = Duration::ZERO;
-        loop {
-            match File::options().write(true).create_new(true).open(&path) {
-                Ok(mut file) => {
-                    use std::io::Write as _;
-                    write!(file, "{}", std::process::id())?;
-                    return Ok(Self { path, dir: dir.to_path_buf() });
-                }
-                Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
-                    if lock_is_stale(&path) {
-                        fs::remove_file(&path).ok();
-                        continue;
-                    }
-                    if waited == Duration::from_secs(5) {
-                        eprintln!(
-                            "waiting for another build in {} (lock {})",
-                            dir.display(),
-                            path.display()
-                        );
-                    }
-                    std::thread::sleep(Duration::from_millis(100));
-                    waited += Duration::from_millis(100);
-                }
-                Err(error) => {
-                    return Err(error).with_context(|| format!("cannot create {}", path.display()));
-                }
-            }
-        }
-    }
-}
-
-impl Drop for TargetLock {
-    fn drop(&mut self) {
-        fs::remove_file(&self.path).ok();
-    }
-}
-
-/// True if the process that wrote the lock file no longer runs.
-fn lock_is_stale(path: &Path) -> bool {
-    let Ok(owner) = fs::read_to_string(path) else { return false };
-    let age = fs::metadata(path).and_then(|m| m.modified()).ok().and_then(|t| t.elapsed().ok());
-    let older_than = |seconds| age.is_some_and(|age| age > Duration::from_secs(seconds));
-    let owner = owner.trim();
-    if owner.is_empty() {
-        // Being written right now, or left empty by a crash.
-        return older_than(10);
-    }
-    if Path::new("/proc/self").exists() {
-        return !Path::new("/proc").join(owner).exists();
-    }
-    older_than(3600)
 }
 
 /// A `cargo` command run in `workspace` and building into `lock`'s folder.
@@ -340,35 +256,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn rewriting_members_keeps_the_rest_of_the_manifest() {
-        let text = "[workspace]\nmembers = [\"a\", \"x\"]\ndefault-members = [\"a\"]\n\
-                    [workspace.dependencies]\napprox = \"0.5\"\n";
-        let rewritten = rewrite_members(text, &["a".into(), "t".into()]).unwrap();
-        let table: toml::Table = toml::from_str(&rewritten).unwrap();
-        assert_eq!(table["workspace"]["members"].as_array().unwrap().len(), 2);
-        assert!(table["workspace"].get("default-members").is_none());
-        assert_eq!(table["workspace"]["dependencies"]["approx"].as_str(), Some("0.5"));
-    }
-
-    #[test]
     fn a_child_past_its_time_limit_is_killed_and_reported() {
         let finished =
             run_with_limit(Command::new("sleep").arg("30"), Duration::from_millis(200)).unwrap();
         assert!(finished.timed_out);
         assert!(finished.elapsed < Duration::from_secs(10));
-    }
-
-    #[test]
-    fn a_lock_left_by_a_dead_process_is_taken_over_and_a_live_one_is_not() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("kit.lock");
-        fs::write(&path, "999999999").unwrap();
-        assert!(lock_is_stale(&path));
-        let lock = TargetLock::acquire(dir.path()).unwrap();
-        assert_eq!(fs::read_to_string(&path).unwrap(), std::process::id().to_string());
-        assert!(!lock_is_stale(&path));
-        drop(lock);
-        assert!(!path.exists());
     }
 
     #[test]

@@ -8,8 +8,7 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use super::super::report::{Outcome, Report};
-use super::Context;
+use crate::grade::report::{Outcome, Report};
 
 /// The submission's context on Classroom50.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,9 +45,9 @@ impl Submission {
     }
 }
 
-/// The `result.json` of `report`.
-pub fn result(report: &Report, context: &Context) -> Value {
-    let s = &context.classroom50;
+/// The `result.json` of `report`, for the submission `s` graded at `datetime`
+/// (`YYYY-MM-DDTHH:MM:SSZ`).
+pub fn result(report: &Report, s: &Submission, datetime: &str) -> Value {
     let tests: Vec<Value> = report
         .tests
         .iter()
@@ -69,7 +68,7 @@ pub fn result(report: &Report, context: &Context) -> Value {
         "commit": s.commit,
         "release": s.release,
         "review": s.review,
-        "datetime": context.datetime,
+        "datetime": datetime,
         "score": report.total(),
         "max-score": report.max(),
         "tests": tests,

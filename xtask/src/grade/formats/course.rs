@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
-use super::super::report::Report;
+use crate::grade::report::Report;
 
 /// The course's JSON of `report`.
 pub fn json(report: &Report) -> Value {

@@ -5,9 +5,9 @@
 
 use serde_json::{Value, json};
 
-use super::super::feedback;
-use super::super::report::{Outcome, Report};
 use super::course::summary_markdown;
+use crate::grade::feedback;
+use crate::grade::report::{Outcome, Report};
 
 /// The `results.json` of `report`.
 pub fn results(report: &Report) -> Value {

@@ -5,8 +5,8 @@
 
 use std::fmt::Write as _;
 
-use super::super::feedback;
-use super::super::report::{Outcome, Report, TestResult};
+use crate::grade::feedback;
+use crate::grade::report::{Outcome, Report, TestResult};
 
 /// The JUnit XML of `report`.
 pub fn xml(report: &Report) -> String {

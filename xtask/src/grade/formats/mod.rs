@@ -10,46 +10,29 @@
 //! Every file is checked against its committed schema (`xtask/schemas/`) before
 //! it is written: the grader never hands a platform a file it would reject.
 
+// The formats, then what they share (the comment above each line keeps
+// rustfmt from sorting them: the order is the stair of the imports).
+//
+// Classroom50's `result.json`.
 pub mod classroom50;
-pub mod course;
+// Gradescope's `results.json`.
 pub mod gradescope;
+// JUnit XML.
 pub mod junit;
+// The course's own JSON report.
+pub mod course;
+// The committed schemas, and the checks against them.
 pub mod schema;
+// The list of formats.
+pub mod format;
 
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 
-use super::report::Report;
+pub use format::Format;
 
-/// A result format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
-pub enum Format {
-    /// Gradescope's `results.json`.
-    Gradescope,
-    /// Classroom50's `result.json` (`classroom50/result/v1`).
-    Classroom50,
-    /// JUnit XML.
-    Junit,
-    /// The course's own JSON report.
-    Json,
-}
-
-impl Format {
-    /// Every format.
-    pub const ALL: [Format; 4] =
-        [Format::Gradescope, Format::Classroom50, Format::Junit, Format::Json];
-
-    /// The file name the platform expects.
-    pub fn file_name(self) -> &'static str {
-        match self {
-            Format::Gradescope => "results.json",
-            Format::Classroom50 => "result.json",
-            Format::Junit => "junit.xml",
-            Format::Json => "grade.json",
-        }
-    }
-}
+use crate::grade::report::Report;
 
 /// What a report does not say but a format needs: the submission's context on
 /// the platform, and the moment of grading.
@@ -72,7 +55,9 @@ impl Context {
 pub fn render(report: &Report, format: Format, context: &Context) -> anyhow::Result<String> {
     let text = match format {
         Format::Gradescope => pretty(&gradescope::results(report))?,
-        Format::Classroom50 => pretty(&classroom50::result(report, context))?,
+        Format::Classroom50 => {
+            pretty(&classroom50::result(report, &context.classroom50, &context.datetime))?
+        }
         Format::Junit => junit::xml(report),
         Format::Json => pretty(&course::json(report))?,
     };

@@ -11,7 +11,7 @@ use std::process::{Command, Stdio};
 
 use anyhow::{Context as _, bail};
 
-use super::Format;
+use super::format::Format;
 
 /// Gradescope's `results.json`.
 pub const GRADESCOPE: &str = include_str!("../../../schemas/gradescope-results.schema.json");

@@ -1,0 +1,158 @@
+//! Talking to a test binary's libtest, jailed: listing its tests, and running
+//! one test alone by its exact name within a time limit, read into an outcome
+//! and the one message a student reads.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::bail;
+
+use crate::grade::feedback;
+use crate::grade::report::Outcome;
+use crate::kit::jail::Jail;
+use crate::kit::sandbox;
+
+/// How a test ran: its outcome, why it failed, and how many seconds it took.
+pub type Ran = (Outcome, String, f64);
+
+/// The environment of every jailed test process.
+pub fn test_env(workspace: &Path) -> Vec<(&'static str, String)> {
+    vec![
+        // insta fails on a changed snapshot instead of writing one, and finds
+        // the workspace without running cargo.
+        ("CI", "true".into()),
+        ("INSTA_UPDATE", "no".into()),
+        ("INSTA_WORKSPACE_ROOT", workspace.display().to_string()),
+        ("RUST_BACKTRACE", "0".into()),
+        // The instructor's regression files are read, never written.
+        ("PROPTEST_DISABLE_FAILURE_PERSISTENCE", "1".into()),
+    ]
+}
+
+/// The tests of a test binary: name → whether it is ignored.
+pub fn list(binary: &Path, workspace: &Path, jail: &Jail) -> anyhow::Result<Vec<(String, bool)>> {
+    let listed = |ignored: bool| -> anyhow::Result<BTreeSet<String>> {
+        let mut args = vec!["--list", "--format", "terse"];
+        if ignored {
+            args.push("--ignored");
+        }
+        let slot = jail.slot();
+        let mut command = jail.command(&slot, binary, &args, workspace, &test_env(workspace));
+        let finished = sandbox::run_with_limit(&mut command, Duration::from_secs(60))?;
+        if finished.code != Some(0) {
+            bail!("{} --list failed: {}{}", binary.display(), finished.stdout, finished.stderr);
+        }
+        Ok(finished
+            .stdout
+            .lines()
+            .filter_map(|l| l.strip_suffix(": test"))
+            .map(str::to_string)
+            .collect())
+    };
+    let ignored = listed(true)?;
+    Ok(listed(false)?
+        .into_iter()
+        .map(|name| {
+            let is_ignored = ignored.contains(&name);
+            (name, is_ignored)
+        })
+        .collect())
+}
+
+/// One test to run.
+pub struct TestRun<'a> {
+    /// The test binary.
+    pub binary: &'a Path,
+    /// Its path inside the binary.
+    pub path: &'a str,
+    /// The number of other tests in its binary, all of which libtest must report
+    /// filtered out.
+    pub others: usize,
+    /// The grading workspace.
+    pub workspace: &'a Path,
+    /// The graded suite's package folder, where the test runs.
+    pub package_dir: &'a Path,
+}
+
+/// Runs one test alone, by exact name, jailed, within `timeout`.
+pub fn run_one(run: &TestRun<'_>, jail: &Jail, timeout: Duration) -> anyhow::Result<Ran> {
+    let slot = jail.slot();
+    let mut command = jail.command(
+        &slot,
+        run.binary,
+        &[run.path, "--exact", "--test-threads", "1"],
+        run.package_dir,
+        &test_env(run.workspace),
+    );
+    let finished = sandbox::run_with_limit(&mut command, timeout)?;
+    let seconds = finished.elapsed.as_secs_f64();
+    if finished.timed_out {
+        let message = format!("stopped after the time limit of {} s", timeout.as_secs_f64());
+        return Ok((Outcome::TimedOut, message, seconds));
+    }
+    // Count, never trust the exit code alone: a filter that matches nothing passes.
+    // Libtest's own lines, to the number of tests filtered out, so that code that
+    // exits early with status 0 does not pass by accident.
+    let path = run.path;
+    let ran = format!("\ntest {path} ... ok\n");
+    let summary = format!(
+        "test result: ok. 1 passed; 0 failed; 0 ignored; 0 measured; {} filtered out;",
+        run.others
+    );
+    if finished.code == Some(0)
+        && finished.stdout.contains(&ran)
+        && finished.stdout.contains(&summary)
+    {
+        return Ok((Outcome::Passed, String::new(), seconds));
+    }
+    // Killed by a signal: directly, or (in namespaces) as the shell reports it, 128 + n.
+    let signal = finished.signal.or(match finished.code {
+        Some(code) if code > 128 && jail.powers().namespaces => Some(code - 128),
+        _ => None,
+    });
+    if let Some(signal) = signal {
+        let message = format!(
+            "the test process was killed by {}{}",
+            signal_name(signal),
+            match feedback::condense(&finished.stderr) {
+                text if text.is_empty() => String::new(),
+                text => format!(": {}", text.lines().last().unwrap_or("")),
+            }
+        );
+        return Ok((Outcome::Crashed, message, seconds));
+    }
+    Ok((Outcome::Failed, failure_message(&finished.stdout, &finished.stderr), seconds))
+}
+
+/// A signal's name and what in a jailed test usually sends it.
+fn signal_name(signal: i32) -> String {
+    match signal {
+        6 => "SIGABRT (an abort: often a memory allocation the memory limit refused)".into(),
+        9 => "SIGKILL (the CPU-time limit, or the kernel)".into(),
+        11 => "SIGSEGV (a crash, or a stack overflow)".into(),
+        24 => "SIGXCPU (the CPU-time limit)".into(),
+        25 => "SIGXFSZ (the file-size limit)".into(),
+        n => format!("signal {n}"),
+    }
+}
+
+/// The one message a student reads about a failed test, from libtest's output.
+fn failure_message(stdout: &str, stderr: &str) -> String {
+    let captured: Vec<&str> = stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("---- "))
+        .skip(1)
+        .take_while(|l| *l != "failures:" && !l.starts_with("---- "))
+        .collect();
+    if captured.is_empty() {
+        let text = feedback::tail(stderr, 5);
+        if text.trim().is_empty() {
+            return "the test process ended without libtest's report of this test (did the code \
+                    exit the process?)"
+                .into();
+        }
+        return feedback::cap(&text);
+    }
+    feedback::condense(&captured.join("\n"))
+}

@@ -1,0 +1,119 @@
+//! Grading: assemble a workspace from the instructor's suite and the student's
+//! crates, build the graded tests, then run each rubric test on its own, locked
+//! down, with a time limit, and count it by its exact name.
+//!
+//! The assembled workspace takes from the submission the `src/` folders of the
+//! student crates (`course.student_crates` in the rubric) and nothing else: the
+//! manifests, the other crates, the graded tests, their snapshots and the rubric
+//! are the instructor's. Editing or deleting a test in a submission gains nothing.
+//!
+//! Each grading *slot* keeps its workspace and its target folder between
+//! gradings (`TARGET/kit/grade/slot-N/`), and a grading rewrites only the files
+//! whose content differs: the dependencies and whatever the submission did not
+//! change stay compiled, and only the student crates and the graded suite that
+//! links them are rebuilt, as one binary ([`crate::grade::one_binary`]). A batch
+//! grades in several slots at once.
+
+// The steps of a grading, then what they share (the comment above each line
+// keeps rustfmt from sorting them: the order is the stair of the imports).
+//
+// Step 1: the grading workspace.
+mod assemble;
+// Step 2: the build of the suite and the probe.
+mod build;
+// Step 3 (and `assignments probes`): the diagnosis probe.
+mod probe;
+// Step 3: the rubric's tests, run into a report.
+mod suite;
+// Shared: a test binary's libtest, jailed.
+mod libtest;
+// Shared: what a grading is given.
+mod request;
+
+use std::time::Instant;
+
+use anyhow::Context as _;
+
+pub use assemble::check_submission;
+pub use request::{Request, Slot, default_workers, limits, load_rubric};
+
+use crate::grade::diagnose::{PROBE, Probes};
+use crate::grade::report::{Report, SandboxNote};
+use crate::kit::jail::Jail;
+use crate::kit::lock::TargetLock;
+use crate::kit::rubric::Rubric;
+
+/// Grades `request.submission` in slot 0, with a jail probed for this machine.
+pub fn grade(request: &Request) -> anyhow::Result<Report> {
+    let rubric = load_rubric(request)?;
+    let jail = Jail::probe(limits(&rubric, request));
+    grade_in(request, &rubric, &Slot::new(&request.target_dir, 0), &jail, default_workers())
+}
+
+/// Grades `request.submission` in `slot`, running up to `workers` tests at once.
+pub fn grade_in(
+    request: &Request,
+    rubric: &Rubric,
+    slot: &Slot,
+    jail: &Jail,
+    workers: usize,
+) -> anyhow::Result<Report> {
+    let started = Instant::now();
+    let lock = TargetLock::acquire(&slot.target)?;
+    check_submission(request, rubric)?;
+    let hidden = assemble::workspace(request, rubric, &slot.workspace)?;
+    let diagnosable = probe::add(&request.course_root, &slot.workspace, true)?;
+    let package = &rubric.course.test_package;
+    let built = build::suite_and_probe(&slot.workspace, package, diagnosable, &lock)?;
+    let mut report = match &built {
+        Ok(build::Built { suite: Some(suite), .. }) => {
+            suite::grade(request, rubric, suite, &hidden, &slot.workspace, jail, workers)?
+        }
+        Ok(build::Built { suite: None, .. }) => anyhow::bail!(
+            "cargo reported no executable of the graded suite ({})",
+            crate::grade::one_binary::TARGET
+        ),
+        Err(log) => Report::not_built(rubric, &request.submission, log.clone()),
+    };
+    if diagnosable && report.build_error.is_none() && report.total() < report.max() {
+        let probe = built.as_ref().ok().and_then(|b| b.probe.as_deref());
+        let (course, submission) = (&request.course_root, &request.submission);
+        probe::diagnose_or_say(
+            &mut report,
+            course,
+            submission,
+            rubric,
+            &slot.workspace,
+            probe,
+            jail,
+        );
+    }
+    drop(lock);
+    let (enforced, not_enforced) = jail.note();
+    report.sandbox = SandboxNote { enforced, not_enforced };
+    report.seconds = started.elapsed().as_secs_f64();
+    Ok(report)
+}
+
+/// The probe's results for `request.submission`, assembled and built in `slot`
+/// (for `cargo xtask assignments probes`).
+pub fn probe(
+    request: &Request,
+    rubric: &Rubric,
+    slot: &Slot,
+    jail: &Jail,
+) -> anyhow::Result<Probes> {
+    let lock = TargetLock::acquire(&slot.target)?;
+    check_submission(request, rubric)?;
+    assemble::workspace(request, rubric, &slot.workspace)?;
+    if !probe::add(&request.course_root, &slot.workspace, false)? {
+        anyhow::bail!("the course has no probe ({PROBE})");
+    }
+    let built = build::suite_and_probe(&slot.workspace, &rubric.course.test_package, true, &lock)?
+        .map_err(|log| anyhow::anyhow!("the submission does not build:\n{log}"))?;
+    probe::run(
+        &built.probe.context("the probe does not build against the submission")?,
+        &slot.workspace,
+        jail,
+    )
+}

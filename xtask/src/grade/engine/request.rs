@@ -1,0 +1,75 @@
+//! What a grading is given: the request (what to grade, against what), the
+//! slot it is graded in, and what follows from the rubric (the hidden tests'
+//! rubric merged in, the time limit of one test, the jail's limits).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::Context as _;
+
+use crate::kit::jail::Limits;
+use crate::kit::rubric::{ExtraRubric, RUBRIC, Rubric};
+
+/// What to grade, against what.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// The instructor's workspace: graded tests, rubric, manifests.
+    pub course_root: PathBuf,
+    /// The checkout whose student crates are graded.
+    pub submission: PathBuf,
+    /// A folder of hidden test files (and optionally their `rubric.toml`).
+    pub extra_tests: Option<PathBuf>,
+    /// The time limit of one test, overriding the rubric's.
+    pub timeout: Option<Duration>,
+    /// The kit's target folder (see [`crate::kit::sandbox`]); the slots live in
+    /// `grade/` under it.
+    pub target_dir: PathBuf,
+}
+
+/// A grading slot: a workspace and a target folder that stay between gradings.
+#[derive(Debug, Clone)]
+pub struct Slot {
+    /// The assembled workspace.
+    pub workspace: PathBuf,
+    /// Its target folder.
+    pub target: PathBuf,
+}
+
+impl Slot {
+    /// Slot `n` under the kit's target folder.
+    pub fn new(kit_target: &Path, n: usize) -> Self {
+        let base = kit_target.join("grade").join(format!("slot-{n}"));
+        Self { workspace: base.join("ws"), target: base.join("target") }
+    }
+}
+
+/// The rubric, with the hidden tests' rubric merged in.
+pub fn load_rubric(request: &Request) -> anyhow::Result<Rubric> {
+    let mut rubric = Rubric::load(&request.course_root.join(RUBRIC))?;
+    if let Some(extra) = &request.extra_tests {
+        let extra_rubric = extra.join("rubric.toml");
+        if extra_rubric.exists() {
+            let text = fs::read_to_string(&extra_rubric)?;
+            let hidden: ExtraRubric =
+                toml::from_str(&text).with_context(|| format!("in {}", extra_rubric.display()))?;
+            rubric.merge(hidden)?;
+        }
+    }
+    Ok(rubric)
+}
+
+/// The time limit of one test.
+pub fn timeout(rubric: &Rubric, request: &Request) -> Duration {
+    request.timeout.unwrap_or_else(|| Duration::from_secs(rubric.course.timeout_seconds))
+}
+
+/// The jail's limits: the defaults, with CPU time a little above the time limit.
+pub fn limits(rubric: &Rubric, request: &Request) -> Limits {
+    Limits { cpu_seconds: timeout(rubric, request).as_secs() + 5, ..Limits::default() }
+}
+
+/// As many tests at once as there are cores.
+pub fn default_workers() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
