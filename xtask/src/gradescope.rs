@@ -27,7 +27,7 @@ use anyhow::{Context as _, bail};
 use crate::grade::formats::{Format, schema};
 use crate::kit::fixtures::{FIXTURES, Fixtures};
 use crate::kit::rubric::Rubric;
-use crate::kit::sandbox;
+use crate::kit::trees;
 
 /// The command line of `cargo xtask gradescope`.
 #[derive(Debug, clap::Args)]
@@ -116,9 +116,9 @@ pub fn write_bundle(root: &Path, out: &Path) -> anyhow::Result<()> {
     for entry in COURSE_FILES {
         let from = root.join(entry);
         if from.is_dir() {
-            sandbox::sync_tree(&from, &course.join(entry), &|_| false)?;
+            trees::sync_tree(&from, &course.join(entry), &|_| false)?;
         } else if from.is_file() {
-            sandbox::write_if_changed(&from, &course.join(entry))?;
+            trees::write_if_changed(&from, &course.join(entry))?;
         }
     }
     write_script(&out.join("setup.sh"), SETUP)?;
@@ -143,7 +143,7 @@ pub fn self_test(root: &Path, bundle: &Path) -> anyhow::Result<PathBuf> {
     let layout = tempfile::Builder::new().prefix("descent-autograder-").tempdir()?;
     let base = layout.path();
     // The documented layout: source/ (the bundle), run_autograder, submission/, results/.
-    sandbox::copy_tree(bundle, &base.join("source"), &|_| false)?;
+    trees::copy_tree(bundle, &base.join("source"), &|_| false)?;
     write_script(
         &base.join("run_autograder"),
         &fs::read_to_string(bundle.join("run_autograder"))?,

@@ -14,7 +14,7 @@ use crate::grade::report::Outcome;
 use crate::kit::fixtures::{FIXTURES, Fixture, Fixtures, write_wrong_submission};
 use crate::kit::lock::TargetLock;
 use crate::kit::rubric::{RUBRIC, Rubric};
-use crate::kit::sandbox;
+use crate::kit::{process, sandbox, trees};
 
 /// The whole check; prints what it proves as it goes, fails on the first problem.
 pub fn check(root: &Path) -> anyhow::Result<()> {
@@ -37,12 +37,12 @@ pub fn check(root: &Path) -> anyhow::Result<()> {
     println!("student copy: {} regions cut out of {} files", summary.regions, summary.files);
     {
         let lock = TargetLock::acquire(&target_dir)?;
-        sandbox::touch_tree(&copy)?;
-        sandbox::run_checked(
+        trees::touch_tree(&copy)?;
+        process::run_checked(
             sandbox::cargo(&copy, &lock).args(["fmt", "--all", "--check"]),
             "cargo fmt --check on the student copy",
         )?;
-        sandbox::run_checked(
+        process::run_checked(
             sandbox::cargo(&copy, &lock).args([
                 "clippy",
                 "--workspace",

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use crate::kit::fixtures::{Fixtures, write_wrong_submission};
 use crate::kit::rubric::Rubric;
-use crate::kit::sandbox;
+use crate::kit::trees;
 
 /// One student of a made-up class.
 #[derive(Debug, Clone)]
@@ -43,7 +43,7 @@ pub fn write_class(
             None => {
                 for krate in &rubric.course.student_crates {
                     let src = Path::new(krate).join("src");
-                    sandbox::copy_tree(&root.join(&src), &folder.join(&src), &|_| false)?;
+                    trees::copy_tree(&root.join(&src), &folder.join(&src), &|_| false)?;
                 }
             }
         }

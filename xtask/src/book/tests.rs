@@ -233,7 +233,7 @@ fn every_assignment_line_names_rubric_regions_and_every_graded_chapter_has_one()
                 .flat_map(|f| {
                     let path = root.join(f);
                     if path.is_dir() {
-                        crate::kit::sandbox::files_under(&path).unwrap()
+                        crate::kit::trees::files_under(&path).unwrap()
                     } else {
                         vec![path]
                     }

@@ -7,7 +7,7 @@
 use std::fs;
 use std::path::Path;
 
-use crate::kit::sandbox;
+use crate::kit::trees;
 
 /// What is looked for: a fragment of source, and what it means.
 const SUSPICIOUS: &[(&str, &str)] = &[
@@ -39,7 +39,7 @@ pub fn scan(submission: &Path, student_crates: &[String]) -> Vec<String> {
     let mut flags = Vec::new();
     for krate in student_crates {
         let src = submission.join(krate).join("src");
-        let Ok(files) = sandbox::files_under(&src) else { continue };
+        let Ok(files) = trees::files_under(&src) else { continue };
         for file in files {
             if file.extension().is_none_or(|e| e != "rs") {
                 continue;

@@ -96,7 +96,7 @@ pub fn snapshot_aliases(snapshots_dir: &Path) -> anyhow::Result<usize> {
         let name = entry.file_name().to_string_lossy().into_owned();
         if name.ends_with(".snap") && !name.starts_with(&prefix) {
             let alias = snapshots_dir.join(format!("{prefix}{name}"));
-            written += usize::from(crate::kit::sandbox::write_if_changed(&entry.path(), &alias)?);
+            written += usize::from(crate::kit::trees::write_if_changed(&entry.path(), &alias)?);
         }
     }
     Ok(written)

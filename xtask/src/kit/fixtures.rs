@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::regions;
 use super::rubric::Rubric;
-use super::sandbox;
+use super::trees;
 
 /// The wrong-submission fixtures, relative to the workspace root.
 pub const FIXTURES: &str = "xtask/fixtures/wrong.toml";
@@ -71,7 +71,7 @@ pub fn write_wrong_submission(
     })?;
     for krate in &rubric.course.student_crates {
         let src = Path::new(krate).join("src");
-        sandbox::copy_tree(&root.join(&src), &out.join(&src), &|_| false)?;
+        trees::copy_tree(&root.join(&src), &out.join(&src), &|_| false)?;
     }
     let file = out.join(&spec.file);
     let text = fs::read_to_string(&file)?;

@@ -16,9 +16,13 @@ pub mod jail;
 pub mod regions;
 // The rubric: assignments, regions, tests and points.
 pub mod rubric;
-// Workspaces in temporary folders: copies, syncs, cargo runs with time limits.
+// The kit's own build folder, and cargo commands that build into it.
 pub mod sandbox;
 // The grading workspace's manifest.
 pub mod manifest;
 // One build at a time in a kit target folder.
 pub mod lock;
+// Folders copied and kept in step.
+pub mod trees;
+// Child processes with a time limit.
+pub mod process;

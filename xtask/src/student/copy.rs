@@ -7,7 +7,7 @@ use std::path::Path;
 
 use anyhow::{Context as _, bail};
 
-use crate::kit::sandbox;
+use crate::kit::trees;
 
 /// The top-level entries of the course that a student copy holds.
 const COPIED: &[&str] = &[
@@ -54,7 +54,7 @@ pub fn course(root: &Path, out: &Path) -> anyhow::Result<()> {
     for entry in COPIED {
         let from = root.join(entry);
         if from.is_dir() {
-            sandbox::copy_tree(&from, &out.join(entry), &|rel| {
+            trees::copy_tree(&from, &out.join(entry), &|rel| {
                 // The built book (it shows the solutions) and the copy itself.
                 (*entry == "book" && rel == Path::new("book")) || from.join(rel) == out
             })?;
@@ -64,7 +64,7 @@ pub fn course(root: &Path, out: &Path) -> anyhow::Result<()> {
     }
     // The chapters say, where they talk about a solution, what a student's page says.
     let chapters = out.join("book/src");
-    let chapters = if chapters.is_dir() { sandbox::files_under(&chapters)? } else { Vec::new() };
+    let chapters = if chapters.is_dir() { trees::files_under(&chapters)? } else { Vec::new() };
     for chapter in chapters {
         if chapter.extension().is_some_and(|e| e == "md") {
             let text = fs::read_to_string(&chapter)?;

@@ -8,13 +8,13 @@ use std::path::Path;
 use anyhow::bail;
 
 use crate::kit::regions;
-use crate::kit::sandbox;
+use crate::kit::trees;
 
 /// Fails, naming the page, if a listing of the student's book shows a `todo!()`
 /// without the note that says the solution is cut (see `book::solutions`).
 pub fn check_cut_listings_are_marked(html_dir: &Path) -> anyhow::Result<()> {
     let mut unmarked = Vec::new();
-    for page in sandbox::files_under(html_dir)? {
+    for page in trees::files_under(html_dir)? {
         if page.extension().is_none_or(|e| e != "html") || page.ends_with("print.html") {
             continue;
         }
@@ -43,7 +43,7 @@ pub fn check_cut_listings_are_marked(html_dir: &Path) -> anyhow::Result<()> {
 /// Fails, naming file and line, if any line of solution code appears in `out`.
 pub fn check_no_solution_text(out: &Path, secrets: &[String]) -> anyhow::Result<()> {
     let mut leaks = Vec::new();
-    for file in sandbox::files_under(out)? {
+    for file in trees::files_under(out)? {
         let Ok(text) = fs::read_to_string(&file) else { continue };
         // The built book's code blocks are HTML-escaped.
         let text = text

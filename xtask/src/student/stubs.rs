@@ -10,7 +10,7 @@ use anyhow::{Context as _, bail};
 
 use crate::kit::regions::{self, Stub};
 use crate::kit::rubric::{RegionSpec, Rubric};
-use crate::kit::sandbox;
+use crate::kit::trees;
 
 /// What cutting the solutions out did.
 #[derive(Debug, Clone, Default)]
@@ -32,8 +32,8 @@ pub fn cut(root: &Path, out: &Path, rubric: &Rubric) -> anyhow::Result<Cut> {
     let mut secrets = Vec::new();
     let mut seen = Vec::new();
     let mut files = 0;
-    let mut sources = sandbox::files_under(&root.join("crates"))?;
-    sources.extend(sandbox::files_under(&root.join("tests"))?);
+    let mut sources = trees::files_under(&root.join("crates"))?;
+    sources.extend(trees::files_under(&root.join("tests"))?);
     for file in sources {
         let relative = file.strip_prefix(root)?.to_path_buf();
         if file.extension().is_none_or(|e| e != "rs") {

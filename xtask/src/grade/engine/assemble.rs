@@ -13,7 +13,7 @@ use super::request::Request;
 use crate::grade::one_binary;
 use crate::kit::manifest;
 use crate::kit::rubric::Rubric;
-use crate::kit::sandbox;
+use crate::kit::trees;
 
 /// Fails unless the submission has every student crate's `src/`.
 pub fn check_submission(request: &Request, rubric: &Rubric) -> anyhow::Result<()> {
@@ -45,7 +45,7 @@ pub fn workspace(
     let members = members(course)?;
     remove_strangers(dir, &members)?;
     for member in &members {
-        sandbox::sync_tree(&course.join(member), &dir.join(member), &|rel| {
+        trees::sync_tree(&course.join(member), &dir.join(member), &|rel| {
             // The student crates' `src` come from the submission; the one
             // binary's files are written below.
             student_sources.iter().any(|s| Path::new(member).join(rel) == *s)
@@ -53,22 +53,22 @@ pub fn workspace(
         })?;
     }
     for source in &student_sources {
-        sandbox::sync_tree(&request.submission.join(source), &dir.join(source), &|_| false)?;
+        trees::sync_tree(&request.submission.join(source), &dir.join(source), &|_| false)?;
     }
     let text = fs::read_to_string(course.join("Cargo.toml"))?;
-    sandbox::write_bytes_if_changed(
+    trees::write_bytes_if_changed(
         manifest::with_members(&text, &members)?.as_bytes(),
         &dir.join("Cargo.toml"),
     )?;
     if course.join("Cargo.lock").is_file() {
-        sandbox::write_if_changed(&course.join("Cargo.lock"), &dir.join("Cargo.lock"))?;
+        trees::write_if_changed(&course.join("Cargo.lock"), &dir.join("Cargo.lock"))?;
     }
     let hidden = match &request.extra_tests {
         Some(extra) => hidden_tests(course, extra, dir)?,
         None => BTreeSet::new(),
     };
     let tests_dir = dir.join("tests/tests");
-    sandbox::write_bytes_if_changed(
+    trees::write_bytes_if_changed(
         one_binary::root(&tests_dir)?.as_bytes(),
         &dir.join("tests").join(one_binary::ROOT),
     )?;
@@ -134,9 +134,9 @@ fn hidden_tests(course: &Path, extra: &Path, dir: &Path) -> anyhow::Result<BTree
         }
         let to = tests_dir.join(&name);
         if entry.file_type()?.is_dir() {
-            sandbox::sync_tree(&entry.path(), &to, &|_| false)?;
+            trees::sync_tree(&entry.path(), &to, &|_| false)?;
         } else {
-            sandbox::write_if_changed(&entry.path(), &to)?;
+            trees::write_if_changed(&entry.path(), &to)?;
             if let Some(stem) = Path::new(&name).file_stem() {
                 hidden.insert(stem.to_string_lossy().into_owned());
             }

@@ -10,7 +10,7 @@ use cargo_metadata::{Message, TargetKind};
 use super::probe;
 use crate::grade::{feedback, one_binary};
 use crate::kit::lock::TargetLock;
-use crate::kit::sandbox;
+use crate::kit::{process, sandbox};
 
 /// What a build made: the graded suite's one executable, and the probe's, if it
 /// was built.
@@ -34,7 +34,7 @@ pub fn suite_and_probe(
     with_probe: bool,
     lock: &TargetLock,
 ) -> anyhow::Result<Result<Built, String>> {
-    let attempt = |probe: bool| -> anyhow::Result<sandbox::Finished> {
+    let attempt = |probe: bool| -> anyhow::Result<process::Finished> {
         let mut command = sandbox::cargo(workspace, lock);
         command.args([
             "build",
@@ -48,7 +48,7 @@ pub fn suite_and_probe(
         if probe {
             command.args(["--example", probe::EXAMPLE]);
         }
-        sandbox::run_with_limit(&mut command, Duration::from_secs(1800))
+        process::run_with_limit(&mut command, Duration::from_secs(1800))
     };
     let mut finished = attempt(with_probe)?;
     if finished.code != Some(0) && with_probe {

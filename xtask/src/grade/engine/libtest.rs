@@ -11,7 +11,7 @@ use anyhow::bail;
 use crate::grade::feedback;
 use crate::grade::report::Outcome;
 use crate::kit::jail::Jail;
-use crate::kit::sandbox;
+use crate::kit::process;
 
 /// How a test ran: its outcome, why it failed, and how many seconds it took.
 pub type Ran = (Outcome, String, f64);
@@ -39,7 +39,7 @@ pub fn list(binary: &Path, workspace: &Path, jail: &Jail) -> anyhow::Result<Vec<
         }
         let slot = jail.slot();
         let mut command = jail.command(&slot, binary, &args, workspace, &test_env(workspace));
-        let finished = sandbox::run_with_limit(&mut command, Duration::from_secs(60))?;
+        let finished = process::run_with_limit(&mut command, Duration::from_secs(60))?;
         if finished.code != Some(0) {
             bail!("{} --list failed: {}{}", binary.display(), finished.stdout, finished.stderr);
         }
@@ -85,7 +85,7 @@ pub fn run_one(run: &TestRun<'_>, jail: &Jail, timeout: Duration) -> anyhow::Res
         run.package_dir,
         &test_env(run.workspace),
     );
-    let finished = sandbox::run_with_limit(&mut command, timeout)?;
+    let finished = process::run_with_limit(&mut command, timeout)?;
     let seconds = finished.elapsed.as_secs_f64();
     if finished.timed_out {
         let message = format!("stopped after the time limit of {} s", timeout.as_secs_f64());

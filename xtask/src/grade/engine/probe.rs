@@ -12,7 +12,7 @@ use crate::grade::report::Report;
 use crate::kit::fixtures::{FIXTURES, Fixtures};
 use crate::kit::jail::Jail;
 use crate::kit::rubric::Rubric;
-use crate::kit::sandbox;
+use crate::kit::{process, trees};
 
 /// Where the probe goes in a grading workspace: an example of the graded suite's
 /// package, built with the tests.
@@ -32,7 +32,7 @@ pub fn add(course: &Path, workspace: &Path, need_results: bool) -> anyhow::Resul
         }
         return Ok(false);
     }
-    sandbox::write_if_changed(&course.join(PROBE), &target)?;
+    trees::write_if_changed(&course.join(PROBE), &target)?;
     Ok(true)
 }
 
@@ -81,6 +81,6 @@ fn diagnose_into(
 pub fn run(probe: &Path, workspace: &Path, jail: &Jail) -> anyhow::Result<Probes> {
     let slot = jail.slot();
     let mut command = jail.command(&slot, probe, &[], workspace, &test_env(workspace));
-    let ran = sandbox::run_with_limit(&mut command, Duration::from_secs(30))?;
+    let ran = process::run_with_limit(&mut command, Duration::from_secs(30))?;
     Ok(diagnose::parse(&ran.stdout))
 }

@@ -126,7 +126,7 @@ fn a_submission_is_graded_by_the_instructors_tests_not_its_own() {
     let course = mini_course();
     // The student triples, then "fixes" the tests and the rubric in their copy.
     let submission = submission_with("x * 3");
-    crate::kit::sandbox::copy_tree(
+    crate::kit::trees::copy_tree(
         &course.path().join("tests"),
         &submission.path().join("tests"),
         &|_| false,

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use super::{Jail, Limits, Powers, is_root};
-use crate::kit::sandbox::run_with_limit;
+use crate::kit::process::run_with_limit;
 
 #[test]
 fn without_powers_the_note_says_what_is_not_enforced() {
