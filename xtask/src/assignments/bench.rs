@@ -13,7 +13,6 @@ use crate::grade::engine::Request;
 use crate::grade::formats::Format;
 use crate::kit::fixtures::{FIXTURES, Fixtures};
 use crate::kit::rubric::{RUBRIC, Rubric};
-use crate::kit::sandbox;
 
 /// Runs the benchmark.
 pub fn run(root: &Path, students: usize, jobs: usize, out: Option<&Path>) -> anyhow::Result<()> {
@@ -24,13 +23,7 @@ pub fn run(root: &Path, students: usize, jobs: usize, out: Option<&Path>) -> any
     let class = base.join("class");
     let gradebook = base.join("gradebook");
     let made = super::class::write_class(root, &rubric, &fixtures, &class, students)?;
-    let request = Request {
-        course_root: root.to_path_buf(),
-        submission: class.clone(),
-        extra_tests: None,
-        timeout: None,
-        target_dir: sandbox::kit_target_dir(root),
-    };
+    let request = Request::new(root, &class);
     let summary = batch::grade_all(&request, &class, &gradebook, &Format::ALL, jobs)?;
     print!("{}", summary.table());
     let named = made

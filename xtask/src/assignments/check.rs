@@ -23,13 +23,7 @@ pub fn check(root: &Path) -> anyhow::Result<()> {
     let fixtures = Fixtures::load(&root.join(FIXTURES))?;
     let target_dir = sandbox::kit_target_dir(root);
     let scratch = tempfile::Builder::new().prefix("descent-assignments-").tempdir()?;
-    let request = |submission: &Path| Request {
-        course_root: root.to_path_buf(),
-        submission: submission.to_path_buf(),
-        extra_tests: None,
-        timeout: None,
-        target_dir: target_dir.clone(),
-    };
+    let request = |submission: &Path| Request::new(root, submission);
 
     // 1. The student copy: fresh, formatted, warning-free.
     let copy = scratch.path().join("student");

@@ -20,13 +20,7 @@ pub fn compute(root: &Path) -> anyhow::Result<Fingerprints> {
     let rubric = Rubric::load(&root.join(RUBRIC))?;
     let fixtures = Fixtures::load(&root.join(FIXTURES))?;
     let target_dir = sandbox::kit_target_dir(root);
-    let request = |submission: &Path| Request {
-        course_root: root.to_path_buf(),
-        submission: submission.to_path_buf(),
-        extra_tests: None,
-        timeout: None,
-        target_dir: target_dir.clone(),
-    };
+    let request = |submission: &Path| Request::new(root, submission);
     let jail = Jail::probe(engine::limits(&rubric, &request(root)));
     let slot = Slot::new(&target_dir, 0);
     let mut prints = Fingerprints {

@@ -87,11 +87,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     if let Some(batch_dir) = &args.batch {
         let out = args.out.clone().context("--batch needs --out DIR for the gradebook")?;
         let request = engine::Request {
-            target_dir: crate::kit::sandbox::kit_target_dir(&course_root),
-            course_root,
-            submission: batch_dir.clone(),
             extra_tests: args.extra_tests.clone(),
             timeout: args.timeout.map(Duration::from_secs_f64),
+            ..engine::Request::new(&course_root, batch_dir)
         };
         let formats = if formats.is_empty() { Format::ALL.to_vec() } else { formats };
         let summary =
@@ -106,11 +104,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         None => course_root.clone(),
     };
     let request = engine::Request {
-        target_dir: crate::kit::sandbox::kit_target_dir(&course_root),
-        course_root,
-        submission: submission.clone(),
         extra_tests: args.extra_tests,
         timeout: args.timeout.map(Duration::from_secs_f64),
+        ..engine::Request::new(&course_root, &submission)
     };
     let report = batch::grade_one(&request)?;
     print!("{}", report.table());

@@ -27,6 +27,20 @@ pub struct Request {
     pub target_dir: PathBuf,
 }
 
+impl Request {
+    /// Grading `submission` against the course at `course_root` by its own rubric
+    /// and time limit, building in the course's kit folder.
+    pub fn new(course_root: &Path, submission: &Path) -> Self {
+        Self {
+            course_root: course_root.to_path_buf(),
+            submission: submission.to_path_buf(),
+            extra_tests: None,
+            timeout: None,
+            target_dir: crate::kit::sandbox::kit_target_dir(course_root),
+        }
+    }
+}
+
 /// A grading slot: a workspace and a target folder that stay between gradings.
 #[derive(Debug, Clone)]
 pub struct Slot {
