@@ -33,10 +33,38 @@ pub const TARGET: &str = "descent_graded";
 /// Its root, relative to the test package.
 pub const ROOT: &str = "tests/descent_graded.rs";
 
+/// The line each graded test file ends with in a grading workspace: the
+/// grader's `#[test]` (libtest's, with the verdict around the test, see
+/// `descent-verdict`) shadows the built-in one. At the end, so that every line
+/// number a student reads is the file's own.
+pub const VERDICT_USE: &str = "\n// The grader's #[test]: libtest's, with the verdict around the test.\n\
+                               #[allow(unused_imports)]\nuse ::descent_verdict::test;\n";
+
+/// A graded test file's text as the grading workspace has it.
+pub fn graded_copy(text: &str) -> String {
+    format!("{text}{VERDICT_USE}")
+}
+
+/// True for a test file the one binary declares as a module (`NAME.rs` or
+/// `NAME/main.rs` in `tests/`, `relative` to the package): the grading
+/// workspace has its [`graded_copy`].
+pub fn is_graded_test_file(relative: &Path) -> bool {
+    let Ok(rest) = relative.strip_prefix("tests") else { return false };
+    let parts: Vec<_> = rest.iter().collect();
+    match parts.as_slice() {
+        [file] => {
+            relative != Path::new(ROOT) && Path::new(file).extension().is_some_and(|e| e == "rs")
+        }
+        [_, main] => *main == "main.rs",
+        _ => false,
+    }
+}
+
 /// True for the files this module writes into `tests/` of the test package
 /// (`relative` to the package), which copying the course's suite must leave.
 pub fn is_generated(relative: &Path) -> bool {
-    relative == Path::new(ROOT)
+    is_graded_test_file(relative)
+        || relative == Path::new(ROOT)
         || (relative.parent() == Some(Path::new("tests/snapshots"))
             && relative
                 .file_name()

@@ -19,6 +19,21 @@ pub fn with_members(text: &str, members: &[String]) -> anyhow::Result<String> {
     Ok(manifest.to_string())
 }
 
+/// The package manifest `text` with the path dependency `name = { path }`
+/// among its dev-dependencies.
+pub fn with_dev_dependency(text: &str, name: &str, path: &str) -> anyhow::Result<String> {
+    let mut manifest: DocumentMut = text.parse().context("cannot parse the package Cargo.toml")?;
+    let mut dependency = toml_edit::InlineTable::new();
+    dependency.insert("path", path.into());
+    let table = manifest
+        .entry("dev-dependencies")
+        .or_insert(toml_edit::Item::Table(toml_edit::Table::new()))
+        .as_table_like_mut()
+        .context("[dev-dependencies] is not a table")?;
+    table.insert(name, toml_edit::Item::Value(toml_edit::Value::InlineTable(dependency)));
+    Ok(manifest.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

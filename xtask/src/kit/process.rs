@@ -29,12 +29,43 @@ pub struct Finished {
 /// Runs `command` with its output captured to files (so a chatty child can never
 /// block on a full pipe), killing it after `limit`.
 pub fn run_with_limit(command: &mut Command, limit: Duration) -> anyhow::Result<Finished> {
+    command.stdin(Stdio::null());
+    run(command, limit)
+}
+
+/// Runs `command` as [`run_with_limit`] does, with the write end of a pipe as
+/// its standard input: what the run wrote into that pipe (at most 4 KiB) is the
+/// verdict (see `descent-verdict`), read apart from everything it printed.
+pub fn run_with_verdict(
+    command: &mut Command,
+    limit: Duration,
+) -> anyhow::Result<(Finished, String)> {
+    let (reader, writer) = std::io::pipe()?;
+    command.stdin(Stdio::from(writer));
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::Read as _;
+        let mut verdict = Vec::new();
+        let _ = reader.take(4096).read_to_end(&mut verdict);
+        let _ = sender.send(verdict);
+    });
+    let finished = run(command, limit);
+    // The command keeps its copy of the write end until its standard input is
+    // replaced: then only the run's own copies keep the pipe open, and they are
+    // gone with the run (its PID namespace, or its process group, was killed).
+    command.stdin(Stdio::null());
+    let finished = finished?;
+    let verdict = receiver.recv_timeout(Duration::from_secs(10)).unwrap_or_default();
+    Ok((finished, String::from_utf8_lossy(&verdict).into_owned()))
+}
+
+/// Runs `command`, its standard input already set, with its output captured.
+fn run(command: &mut Command, limit: Duration) -> anyhow::Result<Finished> {
     let scratch = tempfile::tempdir()?;
     let out_path = scratch.path().join("stdout");
     let err_path = scratch.path().join("stderr");
     let started = std::time::Instant::now();
     let mut child = command
-        .stdin(Stdio::null())
         .stdout(File::create(&out_path)?)
         .stderr(File::create(&err_path)?)
         .spawn()

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, bail};
 
 use super::request::Request;
+use super::verdict;
 use crate::grade::one_binary;
 use crate::kit::manifest;
 use crate::kit::rubric::Rubric;
@@ -47,17 +48,39 @@ pub fn workspace(
     for member in &members {
         trees::sync_tree(&course.join(member), &dir.join(member), &|rel| {
             // The student crates' `src` come from the submission; the one
-            // binary's files are written below.
+            // binary's files and the suite's manifest are written below.
             student_sources.iter().any(|s| Path::new(member).join(rel) == *s)
-                || (member == "tests" && one_binary::is_generated(rel))
+                || (member == "tests"
+                    && (one_binary::is_generated(rel) || rel == Path::new("Cargo.toml")))
         })?;
     }
     for source in &student_sources {
         trees::sync_tree(&request.submission.join(source), &dir.join(source), &|_| false)?;
     }
+    // The graded test files, each ending with the grader's `#[test]`.
+    for file in trees::files_under(&course.join("tests/tests"))? {
+        let relative = file.strip_prefix(course.join("tests"))?;
+        if one_binary::is_graded_test_file(relative) {
+            let text = fs::read_to_string(&file)?;
+            let copy = one_binary::graded_copy(&text);
+            trees::write_bytes_if_changed(copy.as_bytes(), &dir.join("tests").join(relative))?;
+        }
+    }
+    // The verdict's crates, and the suite's manifest with them as a dependency.
+    for (path, text) in verdict::FILES {
+        trees::write_bytes_if_changed(text.as_bytes(), &dir.join(path))?;
+    }
+    let suite_manifest = fs::read_to_string(course.join("tests/Cargo.toml"))?;
+    trees::write_bytes_if_changed(
+        manifest::with_dev_dependency(&suite_manifest, verdict::CRATE, verdict::PATH_FROM_SUITE)?
+            .as_bytes(),
+        &dir.join("tests/Cargo.toml"),
+    )?;
+    let mut all_members = members.clone();
+    all_members.extend(verdict::MEMBERS.iter().map(|m| m.to_string()));
     let text = fs::read_to_string(course.join("Cargo.toml"))?;
     trees::write_bytes_if_changed(
-        manifest::with_members(&text, &members)?.as_bytes(),
+        manifest::with_members(&text, &all_members)?.as_bytes(),
         &dir.join("Cargo.toml"),
     )?;
     if course.join("Cargo.lock").is_file() {
@@ -67,6 +90,7 @@ pub fn workspace(
         Some(extra) => hidden_tests(course, extra, dir)?,
         None => BTreeSet::new(),
     };
+    remove_stale_test_files(course, dir, &hidden)?;
     let tests_dir = dir.join("tests/tests");
     trees::write_bytes_if_changed(
         one_binary::root(&tests_dir)?.as_bytes(),
@@ -98,7 +122,9 @@ fn remove_strangers(dir: &Path, members: &[String]) -> anyhow::Result<()> {
     for entry in fs::read_dir(dir)? {
         let entry = entry?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        if !["crates", "tests", "Cargo.toml", "Cargo.lock"].contains(&name.as_str()) {
+        if !["crates", "tests", verdict::FOLDER, "Cargo.toml", "Cargo.lock"]
+            .contains(&name.as_str())
+        {
             let path = entry.path();
             if path.is_dir() { fs::remove_dir_all(&path)? } else { fs::remove_file(&path)? }
         }
@@ -135,12 +161,50 @@ fn hidden_tests(course: &Path, extra: &Path, dir: &Path) -> anyhow::Result<BTree
         let to = tests_dir.join(&name);
         if entry.file_type()?.is_dir() {
             trees::sync_tree(&entry.path(), &to, &|_| false)?;
-        } else {
-            trees::write_if_changed(&entry.path(), &to)?;
+            let main = to.join("main.rs");
+            if main.is_file() {
+                let text = fs::read_to_string(&main)?;
+                trees::write_bytes_if_changed(one_binary::graded_copy(&text).as_bytes(), &main)?;
+            }
+        } else if Path::new(&name).extension().is_some_and(|e| e == "rs") {
+            let text = fs::read_to_string(entry.path())?;
+            trees::write_bytes_if_changed(one_binary::graded_copy(&text).as_bytes(), &to)?;
             if let Some(stem) = Path::new(&name).file_stem() {
                 hidden.insert(stem.to_string_lossy().into_owned());
             }
+        } else {
+            trees::write_if_changed(&entry.path(), &to)?;
         }
     }
     Ok(hidden)
+}
+
+/// Removes the graded test files of the workspace's suite that are neither the
+/// course's nor this grading's hidden ones (an earlier grading's hidden tests).
+fn remove_stale_test_files(
+    course: &Path,
+    dir: &Path,
+    hidden: &BTreeSet<String>,
+) -> anyhow::Result<()> {
+    let tests_dir = dir.join("tests/tests");
+    if !tests_dir.is_dir() {
+        return Ok(());
+    }
+    for entry in fs::read_dir(&tests_dir)? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let stem = name.strip_suffix(".rs").unwrap_or(&name);
+        let relative = Path::new("tests").join(&name);
+        let graded = one_binary::is_graded_test_file(&relative)
+            || (entry.file_type()?.is_dir() && entry.path().join("main.rs").is_file());
+        if graded
+            && stem != one_binary::TARGET
+            && !course.join("tests/tests").join(&name).exists()
+            && !hidden.contains(stem)
+        {
+            let path = entry.path();
+            if path.is_dir() { fs::remove_dir_all(&path)? } else { fs::remove_file(&path)? }
+        }
+    }
+    Ok(())
 }

@@ -9,6 +9,8 @@ use cargo_metadata::{Message, TargetKind};
 
 use super::probe;
 use crate::grade::{feedback, one_binary};
+use crate::kit::jail::Jail;
+use crate::kit::jail::cgroup::Usage;
 use crate::kit::lock::TargetLock;
 use crate::kit::{process, sandbox};
 
@@ -22,40 +24,91 @@ pub struct Built {
     pub probe: Option<PathBuf>,
 }
 
+/// How a slot builds: jailed (see [`sandbox::jailed_cargo`]) as the slot's own
+/// user, with the build's limits and a wall-time limit, where the machine allows.
+#[derive(Debug)]
+pub struct Builder<'a> {
+    /// The jail, with the build's limits.
+    pub jail: &'a Jail,
+    /// The slot's build user.
+    pub uid: u32,
+    /// The toolchain it sees.
+    pub toolchain: &'a sandbox::Toolchain,
+    /// The wall-time limit of one build.
+    pub limit: Duration,
+}
+
 /// Builds the graded suite of `package` as one binary, without debug
 /// information (nobody reads a backtrace of it, and linking it took longer than
 /// compiling it), and the diagnosis probe with it in the same build if
-/// `with_probe`; or the compiler's complaint. A probe that does not build
-/// against the submission costs only the diagnosis: the tests are then built
-/// without it.
+/// `with_probe`; or the compiler's complaint (or the limit the build broke). A
+/// probe that does not build against the submission costs only the diagnosis:
+/// the tests are then built without it.
 pub fn suite_and_probe(
     workspace: &Path,
     package: &str,
     with_probe: bool,
     lock: &TargetLock,
+    builder: &Builder<'_>,
 ) -> anyhow::Result<Result<Built, String>> {
-    let attempt = |probe: bool| -> anyhow::Result<process::Finished> {
-        let mut command = sandbox::cargo(workspace, lock);
-        command.args([
+    let attempt = |probe: bool| -> anyhow::Result<(process::Finished, Usage)> {
+        let mut args = vec![
             "build",
             "--package",
             package,
             "--test",
             one_binary::TARGET,
             "--message-format=json-render-diagnostics",
-        ]);
-        command.env("CARGO_PROFILE_DEV_DEBUG", "0");
+        ];
         if probe {
-            command.args(["--example", probe::EXAMPLE]);
+            args.extend(["--example", probe::EXAMPLE]);
         }
-        process::run_with_limit(&mut command, Duration::from_secs(1800))
+        if builder.jail.powers().namespaces {
+            let mut jailed = sandbox::jailed_cargo(
+                workspace,
+                lock,
+                builder.jail,
+                builder.uid,
+                builder.toolchain,
+                &args,
+            )?;
+            jailed.command.env("CARGO_PROFILE_DEV_DEBUG", "0");
+            let finished = process::run_with_limit(&mut jailed.command, builder.limit)?;
+            Ok((finished, jailed.usage()))
+        } else {
+            let mut command = sandbox::cargo(workspace, lock);
+            command.args(&args).env("CARGO_PROFILE_DEV_DEBUG", "0");
+            Ok((process::run_with_limit(&mut command, builder.limit)?, Usage::default()))
+        }
     };
-    let mut finished = attempt(with_probe)?;
-    if finished.code != Some(0) && with_probe {
-        finished = attempt(false)?;
+    let (mut finished, mut usage) = attempt(with_probe)?;
+    if finished.code != Some(0) && with_probe && !finished.timed_out && !usage.out_of_memory {
+        (finished, usage) = attempt(false)?;
+    }
+    if finished.timed_out {
+        return Ok(Err(format!(
+            "the build was stopped at its time limit of {} s (a constant evaluation or macro \
+             expansion that does not end?)\n{}",
+            builder.limit.as_secs(),
+            feedback::tail(&finished.stderr, 10)
+        )));
+    }
+    if usage.out_of_memory {
+        return Ok(Err(format!(
+            "the build ran out of its memory budget of {} MiB and was killed\n{}",
+            builder.jail.limits().group_memory_bytes >> 20,
+            feedback::tail(&finished.stderr, 10)
+        )));
     }
     if finished.code != Some(0) {
-        return Ok(Err(feedback::tail(&finished.stderr, 40)));
+        let mut log = feedback::tail(&finished.stderr, 40);
+        if finished.signal == Some(25) || finished.stderr.contains("File size limit exceeded") {
+            log = format!(
+                "the build wrote a file larger than its limit of {} MiB\n{log}",
+                builder.jail.limits().file_bytes >> 20
+            );
+        }
+        return Ok(Err(log));
     }
     Ok(Ok(executables(&finished.stdout)))
 }

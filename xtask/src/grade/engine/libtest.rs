@@ -8,9 +8,9 @@ use std::time::Duration;
 
 use anyhow::bail;
 
-use crate::grade::feedback;
 use crate::grade::report::Outcome;
-use crate::kit::jail::Jail;
+use crate::grade::{feedback, one_binary};
+use crate::kit::jail::{Jail, View};
 use crate::kit::process;
 
 /// How a test ran: its outcome, why it failed, and how many seconds it took.
@@ -38,8 +38,10 @@ pub fn list(binary: &Path, workspace: &Path, jail: &Jail) -> anyhow::Result<Vec<
             args.push("--ignored");
         }
         let slot = jail.slot();
-        let mut command = jail.command(&slot, binary, &args, workspace, &test_env(workspace));
-        let finished = process::run_with_limit(&mut command, Duration::from_secs(60))?;
+        let view = View::test(workspace, binary);
+        let mut jailed =
+            jail.command(&slot, binary, &args, workspace, &test_env(workspace), &view)?;
+        let finished = process::run_with_limit(&mut jailed.command, Duration::from_secs(60))?;
         if finished.code != Some(0) {
             bail!("{} --list failed: {}{}", binary.display(), finished.stdout, finished.stderr);
         }
@@ -76,37 +78,56 @@ pub struct TestRun<'a> {
 }
 
 /// Runs one test alone, by exact name, jailed, within `timeout`.
+///
+/// It passes only if the graded suite's own code wrote its verdict, `pass
+/// NAME`, into the verdict channel (see `descent-verdict`) *and* libtest
+/// reported it passed, with exactly the other tests filtered out. The verdict
+/// is what the code under test cannot forge; libtest's report is kept so that
+/// a `#[should_panic(expected = …)]` still checks its message.
 pub fn run_one(run: &TestRun<'_>, jail: &Jail, timeout: Duration) -> anyhow::Result<Ran> {
     let slot = jail.slot();
-    let mut command = jail.command(
+    let view = View::test(run.workspace, run.binary);
+    let mut jailed = jail.command(
         &slot,
         run.binary,
         &[run.path, "--exact", "--test-threads", "1"],
         run.package_dir,
         &test_env(run.workspace),
-    );
-    let finished = process::run_with_limit(&mut command, timeout)?;
+        &view,
+    )?;
+    let (finished, verdict) = process::run_with_verdict(&mut jailed.command, timeout)?;
+    let usage = jailed.usage();
+    drop(jailed);
     let seconds = finished.elapsed.as_secs_f64();
     if finished.timed_out {
         let message = format!("stopped after the time limit of {} s", timeout.as_secs_f64());
         return Ok((Outcome::TimedOut, message, seconds));
     }
-    // Count, never trust the exit code alone: a filter that matches nothing passes.
-    // Libtest's own lines, to the number of tests filtered out, so that code that
-    // exits early with status 0 does not pass by accident.
     let path = run.path;
     let ran = format!("\ntest {path} ... ok\n");
     let summary = format!(
         "test result: ok. 1 passed; 0 failed; 0 ignored; 0 measured; {} filtered out;",
         run.others
     );
-    if finished.code == Some(0)
+    let libtest_says_passed = finished.code == Some(0)
         && finished.stdout.contains(&ran)
-        && finished.stdout.contains(&summary)
-    {
+        && finished.stdout.contains(&summary);
+    let passed_by_verdict = verdict == format!("pass {}::{path}\n", one_binary::TARGET);
+    if libtest_says_passed && passed_by_verdict {
         return Ok((Outcome::Passed, String::new(), seconds));
     }
-    // Killed by a signal: directly, or (in namespaces) as the shell reports it, 128 + n.
+    if usage.out_of_memory {
+        let message = format!(
+            "the test and its processes ran out of their memory budget ({} MiB) and were killed",
+            jail.limits().group_memory_bytes >> 20
+        );
+        return Ok((Outcome::Crashed, message, seconds));
+    }
+    if finished.stderr.contains("has overflowed its stack") {
+        let message = "the test overflowed its stack (an infinite or very deep recursion)".into();
+        return Ok((Outcome::Crashed, message, seconds));
+    }
+    // Killed by a signal: directly, or as a wrapper of the jail reports it, 128 + n.
     let signal = finished.signal.or(match finished.code {
         Some(code) if code > 128 && jail.powers().namespaces => Some(code - 128),
         _ => None,
@@ -122,13 +143,29 @@ pub fn run_one(run: &TestRun<'_>, jail: &Jail, timeout: Duration) -> anyhow::Res
         );
         return Ok((Outcome::Crashed, message, seconds));
     }
+    if libtest_says_passed {
+        // The process's own output claims a pass the graded suite never gave.
+        let message = "the test's process printed libtest's report of a pass and exited, but the \
+                       test never returned: no verdict (code that ends the process early, or \
+                       that forges libtest's report, earns nothing)"
+            .into();
+        return Ok((Outcome::Failed, message, seconds));
+    }
+    if usage.out_of_processes {
+        let message = format!(
+            "the test ran out of its budget of {} processes and threads; {}",
+            jail.limits().processes,
+            failure_message(&finished.stdout, &finished.stderr)
+        );
+        return Ok((Outcome::Failed, message, seconds));
+    }
     Ok((Outcome::Failed, failure_message(&finished.stdout, &finished.stderr), seconds))
 }
 
 /// A signal's name and what in a jailed test usually sends it.
 fn signal_name(signal: i32) -> String {
     match signal {
-        6 => "SIGABRT (an abort: often a memory allocation the memory limit refused)".into(),
+        6 => "SIGABRT (an abort: often a memory allocation the address-space limit refused)".into(),
         9 => "SIGKILL (the CPU-time limit, or the kernel)".into(),
         11 => "SIGSEGV (a crash, or a stack overflow)".into(),
         24 => "SIGXCPU (the CPU-time limit)".into(),

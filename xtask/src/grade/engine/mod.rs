@@ -17,6 +17,8 @@
 // The steps of a grading, then what they share (the comment above each line
 // keeps rustfmt from sorting them: the order is the stair of the imports).
 //
+// Step 0: a slot's first build, from the stubs.
+mod warm;
 // Step 1: the grading workspace.
 mod assemble;
 // Step 2: the build of the suite and the probe.
@@ -29,6 +31,8 @@ mod suite;
 mod libtest;
 // Shared: what a grading is given.
 mod request;
+// Shared: the verdict's crates, written into the workspace.
+mod verdict;
 
 use std::time::Instant;
 
@@ -39,9 +43,11 @@ pub use request::{Request, Slot, default_workers, limits, load_rubric};
 
 use crate::grade::diagnose::{PROBE, Probes};
 use crate::grade::report::{Report, SandboxNote};
-use crate::kit::jail::Jail;
+use crate::kit::jail::{Jail, Limits};
 use crate::kit::lock::TargetLock;
 use crate::kit::rubric::Rubric;
+use crate::kit::sandbox::Toolchain;
+use build::Builder;
 
 /// Grades `request.submission` in slot 0, with a jail probed for this machine.
 pub fn grade(request: &Request) -> anyhow::Result<Report> {
@@ -61,10 +67,19 @@ pub fn grade_in(
     let started = Instant::now();
     let lock = TargetLock::acquire(&slot.target)?;
     check_submission(request, rubric)?;
+    let toolchain = Toolchain::find()?;
+    let build_jail = jail.with_limits(Limits::build());
+    let builder = Builder {
+        jail: &build_jail,
+        uid: slot.build_uid,
+        toolchain: &toolchain,
+        limit: request.build_timeout,
+    };
+    warm::ensure(request, rubric, slot, &lock, &builder)?;
     let hidden = assemble::workspace(request, rubric, &slot.workspace)?;
     let diagnosable = probe::add(&request.course_root, &slot.workspace, true)?;
     let package = &rubric.course.test_package;
-    let built = build::suite_and_probe(&slot.workspace, package, diagnosable, &lock)?;
+    let built = build::suite_and_probe(&slot.workspace, package, diagnosable, &lock, &builder)?;
     let mut report = match &built {
         Ok(build::Built { suite: Some(suite), .. }) => {
             suite::grade(request, rubric, suite, &hidden, &slot.workspace, jail, workers)?
@@ -105,11 +120,21 @@ pub fn probe(
 ) -> anyhow::Result<Probes> {
     let lock = TargetLock::acquire(&slot.target)?;
     check_submission(request, rubric)?;
+    let toolchain = Toolchain::find()?;
+    let build_jail = jail.with_limits(Limits::build());
+    let builder = Builder {
+        jail: &build_jail,
+        uid: slot.build_uid,
+        toolchain: &toolchain,
+        limit: request.build_timeout,
+    };
+    warm::ensure(request, rubric, slot, &lock, &builder)?;
     assemble::workspace(request, rubric, &slot.workspace)?;
     if !probe::add(&request.course_root, &slot.workspace, false)? {
         anyhow::bail!("the course has no probe ({PROBE})");
     }
-    let built = build::suite_and_probe(&slot.workspace, &rubric.course.test_package, true, &lock)?
+    let package = &rubric.course.test_package;
+    let built = build::suite_and_probe(&slot.workspace, package, true, &lock, &builder)?
         .map_err(|log| anyhow::anyhow!("the submission does not build:\n{log}"))?;
     probe::run(
         &built.probe.context("the probe does not build against the submission")?,

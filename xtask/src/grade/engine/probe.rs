@@ -10,7 +10,7 @@ use super::libtest::test_env;
 use crate::grade::diagnose::{self, Fingerprints, PROBE, PROBES, Probes};
 use crate::grade::report::Report;
 use crate::kit::fixtures::{FIXTURES, Fixtures};
-use crate::kit::jail::Jail;
+use crate::kit::jail::{Jail, View};
 use crate::kit::rubric::Rubric;
 use crate::kit::{process, trees};
 
@@ -80,7 +80,8 @@ fn diagnose_into(
 /// The probe's results, run jailed like a test.
 pub fn run(probe: &Path, workspace: &Path, jail: &Jail) -> anyhow::Result<Probes> {
     let slot = jail.slot();
-    let mut command = jail.command(&slot, probe, &[], workspace, &test_env(workspace));
-    let ran = process::run_with_limit(&mut command, Duration::from_secs(30))?;
+    let view = View::test(workspace, probe);
+    let mut jailed = jail.command(&slot, probe, &[], workspace, &test_env(workspace), &view)?;
+    let ran = process::run_with_limit(&mut jailed.command, Duration::from_secs(30))?;
     Ok(diagnose::parse(&ran.stdout))
 }

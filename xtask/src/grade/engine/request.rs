@@ -22,6 +22,11 @@ pub struct Request {
     pub extra_tests: Option<PathBuf>,
     /// The time limit of one test, overriding the rubric's.
     pub timeout: Option<Duration>,
+    /// The wall-time limit of the build of one submission.
+    pub build_timeout: Duration,
+    /// The wall-time budget of all of one submission's tests together: the
+    /// tests not started when it runs out are not run.
+    pub test_budget: Duration,
     /// The kit's target folder (see [`crate::kit::sandbox`]); the slots live in
     /// `grade/` under it.
     pub target_dir: PathBuf,
@@ -36,10 +41,24 @@ impl Request {
             submission: submission.to_path_buf(),
             extra_tests: None,
             timeout: None,
+            build_timeout: DEFAULT_BUILD_TIMEOUT,
+            test_budget: DEFAULT_TEST_BUDGET,
             target_dir: crate::kit::sandbox::kit_target_dir(course_root),
         }
     }
 }
+
+/// The default wall-time limit of a submission's build: a submission's own
+/// crates and the graded suite build in a few seconds in a warm slot.
+pub const DEFAULT_BUILD_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// The default wall-time budget of a submission's tests: the whole suite runs
+/// in well under a minute; a submission whose every test sleeps to the time
+/// limit is stopped after five minutes, not one hour.
+pub const DEFAULT_TEST_BUDGET: Duration = Duration::from_secs(300);
+
+/// The first user id of the slots' builds; slot `n` builds as `FIRST_BUILD_UID + n`.
+const FIRST_BUILD_UID: u32 = 60_000;
 
 /// A grading slot: a workspace and a target folder that stay between gradings.
 #[derive(Debug, Clone)]
@@ -48,13 +67,22 @@ pub struct Slot {
     pub workspace: PathBuf,
     /// Its target folder.
     pub target: PathBuf,
+    /// The file that says the slot's dependencies were built from the stubs.
+    pub warm: PathBuf,
+    /// The unprivileged user its builds run as.
+    pub build_uid: u32,
 }
 
 impl Slot {
     /// Slot `n` under the kit's target folder.
     pub fn new(kit_target: &Path, n: usize) -> Self {
         let base = kit_target.join("grade").join(format!("slot-{n}"));
-        Self { workspace: base.join("ws"), target: base.join("target") }
+        Self {
+            workspace: base.join("ws"),
+            target: base.join("target"),
+            warm: base.join("warm"),
+            build_uid: FIRST_BUILD_UID + u32::try_from(n).unwrap_or(999),
+        }
     }
 }
 

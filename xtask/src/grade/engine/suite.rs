@@ -3,6 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+use std::sync::Mutex;
+use std::time::Instant;
 
 use super::libtest::{self, TestRun};
 use super::request::{self, Request};
@@ -31,18 +33,49 @@ pub fn grade(
     let package_dir = workspace.join("tests");
     let scored = rubric.scored_tests();
     // Each test in a jailed process of its own, `workers` at once: a test's time
-    // limit is its own, whatever runs beside it.
-    let outcomes = pool::map(&scored, workers, |_, &(name, _, _)| match found.get(name) {
-        None => {
-            Ok((Outcome::Missing, "no test of that exact name in the graded suite".into(), 0.0))
-        }
-        Some(true) => Ok((Outcome::Ignored, "the test is marked #[ignore]".into(), 0.0)),
-        Some(false) => {
-            let run =
-                TestRun { binary: suite, path: name, others, workspace, package_dir: &package_dir };
-            libtest::run_one(&run, jail, timeout)
-        }
-    })?;
+    // limit is its own, whatever runs beside it. A submission's time is bounded
+    // too: after an assignment's first time-out its other tests are not run,
+    // and no test starts once the submission's budget is spent.
+    let started = Instant::now();
+    let timed_out: Mutex<BTreeSet<&str>> = Mutex::new(BTreeSet::new());
+    let outcomes =
+        pool::map(&scored, workers, |_, &(name, assignment, _)| match found.get(name) {
+            None => Ok::<_, anyhow::Error>((
+                Outcome::Missing,
+                "no test of that exact name in the graded suite".into(),
+                0.0,
+            )),
+            Some(true) => Ok((Outcome::Ignored, "the test is marked #[ignore]".into(), 0.0)),
+            Some(false) => {
+                if timed_out.lock().is_ok_and(|t| t.contains(assignment)) {
+                    let message = "not run: an earlier test of this assignment was stopped at the \
+                               time limit, and the grader runs no more of its tests"
+                        .to_string();
+                    return Ok((Outcome::TimedOut, message, 0.0));
+                }
+                if started.elapsed() > request.test_budget {
+                    let message = format!(
+                        "not run: the submission's tests had used up their budget of {} s",
+                        request.test_budget.as_secs()
+                    );
+                    return Ok((Outcome::TimedOut, message, 0.0));
+                }
+                let run = TestRun {
+                    binary: suite,
+                    path: name,
+                    others,
+                    workspace,
+                    package_dir: &package_dir,
+                };
+                let ran = libtest::run_one(&run, jail, timeout)?;
+                if ran.0 == Outcome::TimedOut
+                    && let Ok(mut t) = timed_out.lock()
+                {
+                    t.insert(assignment);
+                }
+                Ok(ran)
+            }
+        })?;
     let mut results = Vec::new();
     for ((name, assignment, points), outcome) in scored.iter().zip(outcomes) {
         let (outcome, message, seconds) = outcome?;

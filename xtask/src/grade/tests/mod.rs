@@ -76,11 +76,9 @@ fn target_dir() -> PathBuf {
 
 fn request(course: &Path, submission: &Path) -> Request {
     Request {
-        course_root: course.to_path_buf(),
-        submission: submission.to_path_buf(),
-        extra_tests: None,
         timeout: Some(Duration::from_secs(2)),
         target_dir: target_dir(),
+        ..Request::new(course, submission)
     }
 }
 

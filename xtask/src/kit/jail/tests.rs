@@ -1,37 +1,42 @@
 //! The jail's fallbacks say what they do not enforce; with root, what it does is
-//! proven on real processes (the hostile submissions are in `grade::tests`).
+//! proven on real processes (the hostile submissions are in `grade::tests` and
+//! in the red-team suite).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use super::{Jail, Limits, Powers, is_root};
+use super::{Jail, Limits, Powers, View, is_root};
 use crate::kit::process::run_with_limit;
+
+/// A view with the host's programs (`/usr`) read-only, for shell scripts.
+fn with_programs(folder: &Path) -> View {
+    View { read_only: vec!["/usr".into(), folder.to_path_buf()], ..View::default() }
+}
 
 #[test]
 fn without_powers_the_note_says_what_is_not_enforced() {
     let jail = Jail::with_powers(
-        Powers { namespaces: false, drop_user: false, rlimits: false },
+        Powers { namespaces: false, drop_user: false, rlimits: false, cgroup: false },
         Limits::default(),
     );
     let (enforced, not) = jail.note();
     assert!(enforced.is_empty(), "{enforced:?}");
-    for word in ["network", "read-only", "resource limits", "the build"] {
+    for word in ["namespaces", "unprivileged user", "the verdict", "resource limits", "budget"] {
         assert!(not.iter().any(|n| n.contains(word)), "{word}: {not:?}");
     }
+    assert!(!jail.protects_the_verdict());
 }
 
 #[test]
 fn a_jailed_process_gets_only_the_environment_it_is_given() {
     let jail = Jail::probe(Limits::default());
     let slot = jail.slot();
-    let mut command = jail.command(
-        &slot,
-        Path::new("/usr/bin/env"),
-        &[],
-        Path::new("/"),
-        &[("CI", "true".to_string())],
-    );
-    let finished = run_with_limit(&mut command, Duration::from_secs(30)).unwrap();
+    let folder = tempfile::tempdir().unwrap();
+    let env = Path::new("/usr/bin/env");
+    let view = View::test(folder.path(), env);
+    let mut jailed =
+        jail.command(&slot, env, &[], folder.path(), &[("CI", "true".to_string())], &view).unwrap();
+    let finished = run_with_limit(&mut jailed.command, Duration::from_secs(30)).unwrap();
     let mut keys: Vec<&str> =
         finished.stdout.lines().filter_map(|l| l.split_once('=').map(|(k, _)| k)).collect();
     keys.sort_unstable();
@@ -40,7 +45,7 @@ fn a_jailed_process_gets_only_the_environment_it_is_given() {
 }
 
 #[test]
-fn as_root_the_jail_has_no_network_a_private_tmp_and_its_own_user() {
+fn as_root_the_jail_shows_only_its_view_and_runs_as_its_own_user() {
     if !is_root() {
         eprintln!("not root: the namespaces and the user switch are not tried here");
         return;
@@ -48,59 +53,86 @@ fn as_root_the_jail_has_no_network_a_private_tmp_and_its_own_user() {
     let jail = Jail::probe(Limits::default());
     let powers = jail.powers();
     assert!(powers.namespaces && powers.drop_user && powers.rlimits, "{powers:?}");
+    assert!(jail.protects_the_verdict());
     let slot = jail.slot();
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::write(folder.path().join("snapshot"), "the instructor's file\n").unwrap();
+    let course = crate::workspace::root();
     let marker = format!("descent-jail-{}", std::process::id());
     let script = format!(
-        "id -u; cat /proc/net/dev | grep -c ':' ; echo x > /tmp/{marker} && echo wrote-tmp; \
-         echo x > /{marker} 2>/dev/null || echo no-root-write; ulimit -v"
+        "id -u; hostname; cat snapshot; echo x > /tmp/{marker} && echo wrote-tmp; \
+         echo x > snapshot 2>/dev/null || echo read-only; \
+         ls /proc >/dev/null 2>&1 || echo no-proc; \
+         ls {course} >/dev/null 2>&1 || echo no-course; \
+         ls /etc >/dev/null 2>&1 || echo no-etc; ulimit -v",
+        course = course.display()
     );
-    let mut command =
-        jail.command(&slot, Path::new("/bin/sh"), &["-c", &script], Path::new("/"), &[]);
-    let finished = run_with_limit(&mut command, Duration::from_secs(30)).unwrap();
+    let mut jailed = jail
+        .command(
+            &slot,
+            Path::new("/bin/sh"),
+            &["-c", &script],
+            folder.path(),
+            &[],
+            &with_programs(folder.path()),
+        )
+        .unwrap();
+    let finished = run_with_limit(&mut jailed.command, Duration::from_secs(30)).unwrap();
     let lines: Vec<&str> = finished.stdout.lines().collect();
-    assert_eq!(lines[0], slot.uid.to_string(), "{finished:?}");
-    // Only the loopback interface exists in the new network namespace.
-    assert_eq!(lines[1], "1", "{finished:?}");
-    assert_eq!(lines[2], "wrote-tmp");
-    assert_eq!(lines[3], "no-root-write");
-    assert_eq!(lines[4], (Limits::default().memory_bytes / 1024).to_string());
+    assert_eq!(
+        lines,
+        [
+            slot.uid.to_string().as_str(),
+            "jail",
+            "the instructor's file",
+            "wrote-tmp",
+            "read-only",
+            "no-proc",
+            "no-course",
+            "no-etc",
+            (Limits::default().memory_bytes / 1024).to_string().as_str(),
+        ],
+        "{finished:?}"
+    );
     // The write to /tmp went to the jail's own tmpfs.
     assert!(!Path::new("/tmp").join(&marker).exists());
 }
 
 #[test]
-fn the_folder_of_a_test_under_tmp_stays_visible_and_the_rest_of_tmp_private() {
+fn as_root_a_run_and_its_children_share_one_memory_budget() {
     if !is_root() {
-        eprintln!("not root: the namespaces are not tried here");
+        eprintln!("not root: control groups are not tried here");
         return;
     }
-    use std::os::unix::fs::PermissionsExt;
-    // A course cloned into /tmp: its test binary and working folder live there.
-    let course =
-        tempfile::Builder::new().prefix("descent-jail-course-").tempdir_in("/tmp").unwrap();
-    std::fs::set_permissions(course.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-    let bin = course.path().join("target");
-    std::fs::create_dir(&bin).unwrap();
-    let program = bin.join("sh");
-    std::fs::copy("/bin/sh", &program).unwrap();
-    std::fs::write(course.path().join("snapshot"), "the instructor's file\n").unwrap();
-    let neighbour =
-        course.path().with_file_name(format!("descent-jail-neighbour-{}", std::process::id()));
-    std::fs::write(&neighbour, "private\n").unwrap();
-    let jail = Jail::probe(Limits::default());
+    let limits = Limits { group_memory_bytes: 128 << 20, ..Limits::default() };
+    let jail = Jail::probe(limits);
+    if !jail.powers().cgroup {
+        eprintln!("no control group with memory and pids here: the budget is not tried");
+        return;
+    }
     let slot = jail.slot();
-    let script = format!("cat snapshot; cat {} 2>/dev/null || echo hidden", neighbour.display());
-    let mut command = jail.command(&slot, &program, &["-c", &script], course.path(), &[]);
-    let finished = run_with_limit(&mut command, Duration::from_secs(30)).unwrap();
-    std::fs::remove_file(&neighbour).unwrap();
-    assert_eq!(finished.stdout, "the instructor's file\nhidden\n", "{finished:?}");
-}
-
-#[test]
-fn the_folder_kept_is_the_deepest_that_holds_the_program_and_its_working_folder() {
-    let keep =
-        |program: &str, dir: &str| super::common_ancestor(Path::new(program), Path::new(dir));
-    assert_eq!(keep("/tmp/c/target/debug/deps/t", "/tmp/c/ws"), Path::new("/tmp/c"));
-    assert_eq!(keep("/tmp/c/target/t", "/tmp/c/target"), Path::new("/tmp/c/target"));
-    assert_eq!(keep("/usr/bin/env", "/"), Path::new("/"));
+    let folder = tempfile::tempdir().unwrap();
+    // Three children of 64 MiB each: each is below any per-process limit,
+    // together they are above the run's budget. `tail` keeps its whole input
+    // when the input has no line break.
+    let script = "for i in 1 2 3; do head -c 64M /dev/zero | tail -c 64M > /dev/null & done; wait";
+    let mut jailed = jail
+        .command(
+            &slot,
+            Path::new("/bin/sh"),
+            &["-c", script],
+            folder.path(),
+            &[],
+            &with_programs(folder.path()),
+        )
+        .unwrap();
+    let finished = run_with_limit(&mut jailed.command, Duration::from_secs(60)).unwrap();
+    let usage = jailed.usage();
+    assert!(usage.out_of_memory, "{usage:?} {finished:?}");
+    assert!(usage.peak_bytes <= 128 << 20, "{usage:?}");
+    let groups: Vec<PathBuf> = jailed.group.as_ref().unwrap().procs_files();
+    drop(jailed);
+    for procs in groups {
+        assert!(!procs.exists(), "{} is left behind", procs.display());
+    }
 }
