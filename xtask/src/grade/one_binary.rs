@@ -183,6 +183,11 @@ mod tests {
         assert!(is_generated(&Path::new("tests/snapshots").join(alias)));
         assert!(is_generated(Path::new(ROOT)));
         assert!(!is_generated(Path::new("tests/snapshots/snapshots__ellipse_gd.snap")));
-        assert!(!is_generated(Path::new("tests/adagrad.rs")));
+        // The graded test files are written as their graded copies.
+        assert!(is_generated(Path::new("tests/adagrad.rs")));
+        assert!(is_graded_test_file(Path::new("tests/large/main.rs")));
+        assert!(!is_graded_test_file(Path::new("tests/large/helpers.rs")));
+        assert!(!is_graded_test_file(Path::new(ROOT)));
+        assert!(graded_copy("fn a() {}\n").starts_with("fn a() {}\n\n//"));
     }
 }

@@ -107,10 +107,17 @@ pub fn jailed_cargo(
         writable: vec![lock.dir.clone()],
         ..View::default()
     };
+    // Cargo writes the lock file (new members, the verdict's crates): it is the
+    // one file of the workspace the build may write. An empty one is a lock
+    // file Cargo fills.
     let lockfile = workspace.join("Cargo.lock");
-    if lockfile.is_file() {
-        view.writable.push(lockfile);
+    if !lockfile.is_file() {
+        std::fs::write(&lockfile, "")?;
     }
+    if jail.powers().drop_user {
+        own_tree(&lockfile, uid)?;
+    }
+    view.writable.push(lockfile);
     if let Some(registry) = &toolchain.registry {
         view.folders.push(JAILED_CARGO_HOME.into());
         view.read_only_at.push((registry.clone(), Path::new(JAILED_CARGO_HOME).join("registry")));
@@ -131,10 +138,13 @@ pub fn jailed_cargo(
     Ok(jailed)
 }
 
-/// Makes `uid` the owner of `dir` and everything in it, unless it already owns `dir`.
+/// Makes `uid` the owner of `dir` (a folder, made if missing, or a file) and
+/// everything in it, unless it already owns `dir`.
 fn own_tree(dir: &Path, uid: u32) -> anyhow::Result<()> {
     use std::os::unix::fs::MetadataExt as _;
-    std::fs::create_dir_all(dir)?;
+    if !dir.exists() {
+        std::fs::create_dir_all(dir)?;
+    }
     if std::fs::metadata(dir)?.uid() != uid {
         let status = Command::new("chown")
             .args(["-R", &format!("{uid}:{uid}")])

@@ -51,7 +51,9 @@ fn hostile_acts_are_contained_reported_and_cost_only_their_own_tests() {
     // The graded test file in the grading workspace: the instructor's, which the
     // test process reads (snapshots are read the same way).
     let outside = Slot::new(&super::target_dir(), 0).workspace.join("tests/tests/calc.rs");
-    let before = fs::read_to_string(course.path().join("tests/tests/calc.rs")).unwrap();
+    let before = super::super::one_binary::graded_copy(
+        &fs::read_to_string(course.path().join("tests/tests/calc.rs")).unwrap(),
+    );
     let tmp_marker = std::env::temp_dir().join(format!("descent-escape-{nonce}"));
     let sleeper = format!("0.{nonce}");
     let body = format!(
