@@ -119,6 +119,7 @@ pub fn jailed_cargo(
     }
     view.writable.push(lockfile);
     if let Some(registry) = &toolchain.registry {
+        readable_by_all(registry)?;
         view.folders.push(JAILED_CARGO_HOME.into());
         view.read_only_at.push((registry.clone(), Path::new(JAILED_CARGO_HOME).join("registry")));
     }
@@ -136,6 +137,20 @@ pub fn jailed_cargo(
     let path = format!("{}:/usr/bin:/bin", toolchain.sysroot.join("bin").display());
     jailed.command.env("PATH", path);
     Ok(jailed)
+}
+
+/// Makes the registry's cache readable by every user (some crates are packed
+/// with files only their owner may read, and the build runs as another user);
+/// once per process. The cache holds published crates, nothing private.
+fn readable_by_all(registry: &Path) -> anyhow::Result<()> {
+    static DONE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    let done = DONE.get_or_init(|| {
+        Command::new("chmod").args(["-R", "a+rX"]).arg(registry).status().is_ok_and(|s| s.success())
+    });
+    if !done {
+        bail!("chmod -R a+rX {} failed", registry.display());
+    }
+    Ok(())
 }
 
 /// Makes `uid` the owner of `dir` (a folder, made if missing, or a file) and
