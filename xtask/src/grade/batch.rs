@@ -24,11 +24,12 @@ use anyhow::Context as _;
 use super::engine::{self, Request, Slot};
 use super::formats::{self, Format};
 use super::report::{Report, SandboxNote};
-use super::{feedback, flags, pool};
+use super::{feedback, pool, screen};
 use crate::kit::jail::Jail;
 use crate::kit::rubric::Rubric;
+use crate::kit::trees;
 
-/// Grades one submission in slot 0: the engine's report, with the source's flags.
+/// Grades one submission in slot 0: the engine's report, with what screening its sources found.
 pub fn grade_one(request: &Request) -> anyhow::Result<Report> {
     let rubric = engine::load_rubric(request)?;
     let jail = Jail::probe(engine::limits(&rubric, request));
@@ -43,6 +44,10 @@ pub fn grade_one(request: &Request) -> anyhow::Result<Report> {
 
 /// Grades one submission in `slot`; a submission that cannot be graded gets a
 /// report of zero that says why, instead of an error.
+///
+/// Its sources are screened first ([`screen`]): a student crate with a refused
+/// file is graded as its stub (it earns what the stub earns), and the report
+/// names each refused file and line. Nothing of a refused crate is copied.
 pub fn grade_in_slot(
     request: &Request,
     rubric: &Rubric,
@@ -50,8 +55,33 @@ pub fn grade_in_slot(
     jail: &Jail,
     workers: usize,
 ) -> anyhow::Result<Report> {
-    let mut report = match engine::check_submission(request, rubric) {
-        Ok(()) => engine::grade_in(request, rubric, slot, jail, workers)?,
+    let screened = screen::screen(&request.submission, &rubric.course.student_crates);
+    // The submission as graded: its own crates, and the stubs of refused ones.
+    let substitute = if screened.refused.is_empty() {
+        None
+    } else {
+        let folder = tempfile::Builder::new().prefix("descent-screened-").tempdir()?;
+        let stubs = tempfile::Builder::new().prefix("descent-stubs-").tempdir()?;
+        engine::stub_submission(&request.course_root, rubric, stubs.path())?;
+        for krate in &rubric.course.student_crates {
+            let src = Path::new(krate).join("src");
+            let from = if screened.refused.contains_key(krate) {
+                stubs.path().join(&src)
+            } else {
+                request.submission.join(&src)
+            };
+            if from.is_dir() {
+                trees::copy_tree(&from, &folder.path().join(&src), &|_| false)?;
+            }
+        }
+        Some(folder)
+    };
+    let graded = match &substitute {
+        Some(folder) => Request { submission: folder.path().to_path_buf(), ..request.clone() },
+        None => request.clone(),
+    };
+    let mut report = match engine::check_submission(&graded, rubric) {
+        Ok(()) => engine::grade_in(&graded, rubric, slot, jail, workers)?,
         Err(why) => {
             let mut report = Report::not_built(rubric, &request.submission, format!("{why:#}"));
             let (enforced, not_enforced) = jail.note();
@@ -59,7 +89,9 @@ pub fn grade_in_slot(
             report
         }
     };
-    report.flags = flags::scan(&request.submission, &rubric.course.student_crates);
+    report.submission = request.submission.display().to_string();
+    report.refused = screened.refusals();
+    report.flags = screened.flags;
     Ok(report)
 }
 

@@ -66,6 +66,7 @@ fn panic_blocks(captured: &str) -> Vec<String> {
 /// itself at most half the room).
 pub fn cap(text: &str) -> String {
     const INPUT: &str = "\nminimal failing input";
+    let text = &printable(text);
     if text.chars().count() <= MAX_CHARS {
         return text.to_string();
     }
@@ -87,10 +88,30 @@ fn cut(text: &str, chars: usize) -> String {
     }
 }
 
-/// The last `n` lines of `text`.
+/// The last `n` lines of `text`, printable (see [`printable`]).
 pub fn tail(text: &str, n: usize) -> String {
     let lines: Vec<&str> = text.lines().collect();
-    lines[lines.len().saturating_sub(n)..].join("\n")
+    printable(&lines[lines.len().saturating_sub(n)..].join("\n"))
+}
+
+/// `text` without control characters but line breaks and tabs: a student's
+/// output cannot move an instructor's cursor, colour a terminal or hide a line.
+pub fn printable(text: &str) -> String {
+    text.chars().filter(|c| !c.is_control() || *c == '\n' || *c == '\t').collect()
+}
+
+/// `text` as a Markdown code block whose fence no line of it can close: one
+/// backtick longer than its longest run of backticks (and at least three).
+/// Inside it, a heading, a link or `<script>` is text.
+pub fn fenced(text: &str, info: &str) -> String {
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat((longest + 1).max(3));
+    format!("{fence}{info}\n{}\n{fence}", printable(text))
 }
 
 /// `message` followed by the chapter to read, if the test's assignment has one.
@@ -111,8 +132,17 @@ pub fn student_markdown(report: &Report) -> String {
     for a in &report.assignments {
         let _ = writeln!(out, "| {} | {}/{} |", a.title, a.points, a.max);
     }
+    if !report.refused.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n## Refused before building\n\nThese files reach outside your submission or \
+             outside safe Rust; each crate they are in was graded as the untouched stub:\n\n{}",
+            fenced(&report.refused.join("\n"), "text")
+        );
+    }
     if let Some(log) = &report.build_error {
-        let _ = writeln!(out, "\n## Your code could not be graded\n\n```text\n{}\n```", cap(log));
+        let _ =
+            writeln!(out, "\n## Your code could not be graded\n\n{}", fenced(&cap(log), "text"));
         return out;
     }
     if !report.diagnosis.is_empty() {
@@ -138,11 +168,11 @@ pub fn student_markdown(report: &Report) -> String {
                 .and_then(|a| a.chapter.as_deref());
             let _ = writeln!(
                 out,
-                "### `{}` ({}, 0/{})\n\n```text\n{}\n```\n",
+                "### `{}` ({}, 0/{})\n\n{}\n",
                 t.name,
                 t.outcome.word(),
                 t.max_points,
-                with_chapter(&t.message, chapter)
+                fenced(&with_chapter(&t.message, chapter), "text")
             );
         }
     }
@@ -152,6 +182,17 @@ pub fn student_markdown(report: &Report) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_students_fences_headings_scripts_and_escapes_stay_inside_the_code_block() {
+        let message = "```\n# Full marks\n<script>alert(1)</script>\n````\u{1b}[2J\u{7}";
+        let block = fenced(message, "text");
+        assert!(block.starts_with("`````text\n") && block.ends_with("\n`````"), "{block}");
+        assert!(!block.contains('\u{1b}') && !block.contains('\u{7}'));
+        // The block's own fence is the only line of five backticks.
+        assert_eq!(block.lines().filter(|l| l.starts_with("`````")).count(), 2);
+        assert_eq!(fenced("no ticks", ""), "```\nno ticks\n```");
+    }
 
     #[test]
     fn a_shrinking_property_gives_its_final_panic_once_without_the_counters() {

@@ -28,8 +28,8 @@ pub mod diagnose;
 pub mod formats;
 // The one message a student reads about a test.
 pub mod feedback;
-// Lines of a submission's source worth an instructor's look.
-pub mod flags;
+// A submission's sources screened before they are built.
+pub mod screen;
 // The graded suite built as one test binary.
 pub mod one_binary;
 // Worker threads, each item to the first free one.
@@ -91,7 +91,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             timeout: args.timeout.map(Duration::from_secs_f64),
             ..engine::Request::new(&course_root, batch_dir)
         };
-        let formats = if formats.is_empty() { Format::ALL.to_vec() } else { formats };
+        // Every platform's file per student unless formats are named.
+        let formats =
+            if args.format.is_empty() { Format::ALL.to_vec() } else { args.format.clone() };
         let summary =
             batch::grade_all(&request, batch_dir, &out, &formats, args.jobs.unwrap_or(2))?;
         print!("{}", summary.table());

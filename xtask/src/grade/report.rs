@@ -130,6 +130,9 @@ pub struct Report {
     pub diagnosis: Vec<Diagnosis>,
     /// True once the submission's functions were compared with the known mistakes.
     pub diagnosed: bool,
+    /// Files refused before the build (see `grade::screen`), one line each;
+    /// their crates were graded as their stubs.
+    pub refused: Vec<String>,
     /// Constructs in the submission's source an instructor should look at.
     pub flags: Vec<String>,
     /// What the locked-down run enforced.
@@ -169,6 +172,7 @@ impl Report {
             seconds: 0.0,
             diagnosis: Vec::new(),
             diagnosed: false,
+            refused: Vec::new(),
             flags: Vec::new(),
             sandbox: SandboxNote::default(),
         }

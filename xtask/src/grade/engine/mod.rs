@@ -40,6 +40,7 @@ use anyhow::Context as _;
 
 pub use assemble::check_submission;
 pub use request::{Request, Slot, default_workers, limits, load_rubric};
+pub use warm::stub_submission;
 
 use crate::grade::diagnose::{PROBE, Probes};
 use crate::grade::report::{Report, SandboxNote};

@@ -38,6 +38,7 @@ pub fn json(report: &Report) -> Value {
         "tests": tests,
         "unscored_tests": report.unscored,
         "diagnosis": report.diagnosis,
+        "refused": report.refused,
         "flags": report.flags,
         "sandbox": report.sandbox,
     });
@@ -56,10 +57,18 @@ pub fn summary_markdown(report: &Report) -> String {
         let _ = writeln!(out, "| {} | {}/{} |", a.title, a.points, a.max);
     }
     let _ = writeln!(out, "| **total** | **{}/{}** |", report.total(), report.max());
+    if !report.refused.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nRefused before building (each crate graded as its stub):\n\n{}",
+            crate::grade::feedback::fenced(&report.refused.join("\n"), "text")
+        );
+    }
     if let Some(log) = &report.build_error {
         let _ = writeln!(
             out,
-            "\nYour code does not compile with the course's tests:\n\n```text\n{log}\n```"
+            "\nYour code does not compile with the course's tests:\n\n{}",
+            crate::grade::feedback::fenced(log, "text")
         );
     }
     if !report.diagnosis.is_empty() {

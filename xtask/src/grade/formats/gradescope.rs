@@ -42,6 +42,7 @@ pub fn results(report: &Report) -> Value {
         "extra_data": {
             "max_score": report.max(),
             "assignments": report.assignments,
+            "refused": report.refused,
             "flags": report.flags,
         },
         "tests": tests,

@@ -62,6 +62,7 @@ pub fn every_outcome() -> Report {
             chapter: Some("adagrad.md".into()),
         }],
         diagnosed: true,
+        refused: vec!["crates/rmsprop/src/lib.rs:1: `include_str!` compiles a file's content in: `include_str`".into()],
         flags: vec!["crates/gd/src/lib.rs:3: `std::process::exit`".into()],
         sandbox: SandboxNote {
             enforced: vec!["no network".into()],
