@@ -5,14 +5,17 @@
 //! the student's files in `/autograder/submission`, runs `run_autograder` from
 //! `/autograder`, and reads `/autograder/results/results.json`. The bundle holds:
 //!
-//! - `setup.sh`: installs Rust (rustup) and util-linux and libxml2-utils, builds
-//!   the grader, and grades the solutions once so that the dependencies are
-//!   compiled into the image;
+//! - `setup.sh`: installs Rust (rustup), bubblewrap, util-linux and
+//!   libxml2-utils, builds the grader, and grades the kit's own stubs once so
+//!   that the dependencies are compiled into the image;
 //! - `run_autograder`: grades `/autograder/submission` by the course's tests and
 //!   writes Gradescope's `results.json`; if the grader itself fails, it still
 //!   writes one, with score 0 and the reason;
-//! - `course/`: the instructor's course (crates, graded suite, rubric, grader),
-//!   never the student's.
+//! - `course/`: the grading kit: the student copy's crates (the stubs, never the
+//!   solutions), the instructor's graded suite, rubric, snapshots, probe and
+//!   grader, and the known mistakes named without their code. A leak check
+//!   proves it holds no line of solution code. A submission that reads it
+//!   finds nothing to gain, and the jail shows it no course at all.
 //!
 //! `--self-test` then proves the bundle on this machine: it lays out the
 //! documented `/autograder` folders in a temporary root (`AUTOGRADER_ROOT`), puts
@@ -58,15 +61,15 @@ pub const SETUP: &str = r#"#!/usr/bin/env bash
 # Gradescope runs this once, as root, when it builds the autograder's image.
 set -euo pipefail
 apt-get update
-apt-get install -y --no-install-recommends curl ca-certificates build-essential util-linux libxml2-utils
+apt-get install -y --no-install-recommends curl ca-certificates build-essential util-linux bubblewrap libxml2-utils
 if ! command -v cargo >/dev/null; then
     curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal
 fi
 source "$HOME/.cargo/env"
 cd /autograder/source/course
 cargo build --locked --package xtask
-# Grade the solutions once: the dependencies and the suite are then compiled
-# into the image, and each submission rebuilds only its own crates.
+# Grade the kit's own stubs once (0 points): the dependencies and the suite are
+# then compiled into the image, and each submission rebuilds only its own crates.
 ./target/debug/xtask grade >/dev/null
 "#;
 
@@ -109,9 +112,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Writes the bundle into `out`.
+/// Writes the bundle into `out`: its `course/` is the grading kit, never the
+/// solutions. The student crates are the student copy's stubs, the wrong
+/// submissions are named without their code, and a leak check proves that no
+/// line of solution code is left anywhere in it.
 pub fn write_bundle(root: &Path, out: &Path) -> anyhow::Result<()> {
     fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    let rubric = Rubric::load(&root.join(crate::kit::rubric::RUBRIC))?;
     let course = out.join("course");
     for entry in COURSE_FILES {
         let from = root.join(entry);
@@ -121,6 +128,31 @@ pub fn write_bundle(root: &Path, out: &Path) -> anyhow::Result<()> {
             trees::write_if_changed(&from, &course.join(entry))?;
         }
     }
+    // The student crates as the student copy has them.
+    let stubs = tempfile::Builder::new().prefix("descent-kit-").tempdir()?;
+    let secrets = crate::grade::engine::stub_submission(root, &rubric, stubs.path())?;
+    for krate in &rubric.course.student_crates {
+        trees::sync_tree(&stubs.path().join(krate), &course.join(krate), &|_| false)?;
+    }
+    // The known mistakes, for the diagnosis, without their code.
+    let fixtures = course.join(FIXTURES);
+    if fixtures.is_file() {
+        let mut table: toml::Table = toml::from_str(&fs::read_to_string(&fixtures)?)?;
+        if let Some(toml::Value::Array(list)) = table.get_mut("fixture") {
+            for fixture in list.iter_mut().filter_map(toml::Value::as_table_mut) {
+                fixture.remove("find");
+                fixture.remove("replace");
+            }
+        }
+        let text = format!(
+            "# The known mistakes of the course, named for the grader's diagnosis; the\n\
+             # code of each (find, replace) stays with the instructor.\n{}",
+            toml::to_string(&table)?
+        );
+        fs::write(&fixtures, text)?;
+    }
+    crate::student::check_no_solution_text(&course, &secrets)
+        .context("the Gradescope bundle would hold solution code")?;
     write_script(&out.join("setup.sh"), SETUP)?;
     write_script(&out.join("run_autograder"), RUN_AUTOGRADER)?;
     Ok(())
@@ -134,6 +166,27 @@ pub fn write_script(path: &Path, text: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Runs `run_autograder` in the `/autograder` layout at `base` (the bundle in
+/// `source/`, the submission in `submission/`) with the grader `xtask`; the
+/// `results.json` it wrote.
+pub fn run_autograder(base: &Path, xtask: &Path) -> anyhow::Result<String> {
+    write_script(
+        &base.join("run_autograder"),
+        &fs::read_to_string(base.join("source/run_autograder"))?,
+    )?;
+    let status = std::process::Command::new(base.join("run_autograder"))
+        .current_dir(base)
+        .env("AUTOGRADER_ROOT", base)
+        .env("DESCENT_XTASK", xtask)
+        .status()
+        .context("cannot run run_autograder")?;
+    if !status.success() {
+        bail!("run_autograder failed: {status}");
+    }
+    let results = base.join("results/results.json");
+    fs::read_to_string(&results).context("run_autograder wrote no results.json")
+}
+
 /// Runs the bundle's `run_autograder` on a wrong submission in a temporary
 /// `/autograder` layout; the `results.json` it wrote, validated.
 pub fn self_test(root: &Path, bundle: &Path) -> anyhow::Result<PathBuf> {
@@ -144,10 +197,6 @@ pub fn self_test(root: &Path, bundle: &Path) -> anyhow::Result<PathBuf> {
     let base = layout.path();
     // The documented layout: source/ (the bundle), run_autograder, submission/, results/.
     trees::copy_tree(bundle, &base.join("source"), &|_| false)?;
-    write_script(
-        &base.join("run_autograder"),
-        &fs::read_to_string(bundle.join("run_autograder"))?,
-    )?;
     // The student uploaded their copy inside a folder of its own.
     crate::kit::fixtures::write_wrong_submission(
         root,
@@ -155,18 +204,7 @@ pub fn self_test(root: &Path, bundle: &Path) -> anyhow::Result<PathBuf> {
         fixture,
         &base.join("submission/my-copy"),
     )?;
-    let exe = std::env::current_exe()?;
-    let status = std::process::Command::new(base.join("run_autograder"))
-        .current_dir(base)
-        .env("AUTOGRADER_ROOT", base)
-        .env("DESCENT_XTASK", &exe)
-        .status()
-        .context("cannot run run_autograder")?;
-    if !status.success() {
-        bail!("run_autograder failed: {status}");
-    }
-    let results = base.join("results/results.json");
-    let text = fs::read_to_string(&results).context("run_autograder wrote no results.json")?;
+    let text = run_autograder(base, &std::env::current_exe()?)?;
     schema::check(Format::Gradescope, &text)?;
     let value: serde_json::Value = serde_json::from_str(&text)?;
     let max: u64 =
@@ -178,7 +216,7 @@ pub fn self_test(root: &Path, bundle: &Path) -> anyhow::Result<PathBuf> {
         bail!("the wrong submission `{}` should score between 0 and {max}: {text}", fixture.name);
     }
     let kept = std::env::temp_dir().join("descent-gradescope-self-test-results.json");
-    fs::copy(&results, &kept)?;
+    fs::write(&kept, &text)?;
     Ok(kept)
 }
 

@@ -1,5 +1,6 @@
-//! `cargo xtask assignments check | probes | bench`: prove that the course kit
-//! works (run in CI), and keep its probe results and timings.
+//! `cargo xtask assignments check | probes | bench | redteam`: prove that the
+//! course kit works and that no hostile submission earns a point (run in CI),
+//! and keep its probe results and timings.
 //!
 //! `check`:
 //!
@@ -27,6 +28,8 @@ pub mod check;
 pub mod probes;
 // `cargo xtask assignments bench`
 pub mod bench;
+// `cargo xtask assignments redteam`
+pub mod redteam;
 // A made-up class of submissions.
 pub mod class;
 // Why a report is not what the kit expects.
@@ -71,6 +74,13 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
+    /// Grade every hostile submission of xtask/fixtures/hostile.toml through
+    /// the routes it names and prove each contained (CI runs this).
+    Redteam {
+        /// Only the attack of this name.
+        #[arg(long, value_name = "NAME")]
+        only: Option<String>,
+    },
 }
 
 /// Runs `cargo xtask assignments`.
@@ -86,5 +96,6 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         Command::Bench { students, jobs, out } => {
             bench::run(&crate::workspace::root(), students, jobs, out.as_deref())
         }
+        Command::Redteam { only } => redteam::run(&crate::workspace::root(), only.as_deref()),
     }
 }

@@ -71,6 +71,13 @@ pub struct Args {
     /// The time limit of one test in seconds (default: the rubric's).
     #[arg(long, value_name = "SECONDS")]
     pub timeout: Option<f64>,
+    /// The wall-time limit of a submission's build in seconds (default 120).
+    #[arg(long, value_name = "SECONDS")]
+    pub build_timeout: Option<u64>,
+    /// The wall-time budget of all of a submission's tests in seconds (default
+    /// 300): tests not started when it runs out are not run.
+    #[arg(long, value_name = "SECONDS")]
+    pub test_budget: Option<u64>,
     /// With --batch: how many submissions are graded at once (default 2).
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
@@ -89,6 +96,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         let request = engine::Request {
             extra_tests: args.extra_tests.clone(),
             timeout: args.timeout.map(Duration::from_secs_f64),
+            build_timeout: args
+                .build_timeout
+                .map_or(engine::DEFAULT_BUILD_TIMEOUT, Duration::from_secs),
+            test_budget: args.test_budget.map_or(engine::DEFAULT_TEST_BUDGET, Duration::from_secs),
             ..engine::Request::new(&course_root, batch_dir)
         };
         // Every platform's file per student unless formats are named.
@@ -108,6 +119,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let request = engine::Request {
         extra_tests: args.extra_tests,
         timeout: args.timeout.map(Duration::from_secs_f64),
+        build_timeout: args
+            .build_timeout
+            .map_or(engine::DEFAULT_BUILD_TIMEOUT, Duration::from_secs),
+        test_budget: args.test_budget.map_or(engine::DEFAULT_TEST_BUDGET, Duration::from_secs),
         ..engine::Request::new(&course_root, &submission)
     };
     let report = batch::grade_one(&request)?;

@@ -34,9 +34,12 @@ pub struct Fixture {
     pub mistake: String,
     /// The solution region it changes.
     pub region: String,
-    /// Text inside the region (exactly once)…
+    /// Text inside the region (exactly once)… (empty in a grading kit, which
+    /// names the mistakes for the diagnosis but holds no solution code)
+    #[serde(default)]
     pub find: String,
     /// …and what the student wrote instead.
+    #[serde(default)]
     pub replace: String,
     /// Assignments that must lose points.
     pub loses: Vec<String>,

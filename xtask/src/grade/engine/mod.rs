@@ -39,7 +39,9 @@ use std::time::Instant;
 use anyhow::Context as _;
 
 pub use assemble::check_submission;
-pub use request::{Request, Slot, default_workers, limits, load_rubric};
+pub use request::{
+    DEFAULT_BUILD_TIMEOUT, DEFAULT_TEST_BUDGET, Request, Slot, default_workers, limits, load_rubric,
+};
 pub use warm::stub_submission;
 
 use crate::grade::diagnose::{PROBE, Probes};

@@ -49,8 +49,9 @@ pub fn ensure(
 
 /// Writes into `out` the course's student crates with every solution region
 /// cut out (the student copy's crates); a course that has no solution regions
-/// (a grading kit, already made of stubs) is copied as it is.
-pub fn stub_submission(course: &Path, rubric: &Rubric, out: &Path) -> anyhow::Result<()> {
+/// (a grading kit, already made of stubs) is copied as it is. Returns every
+/// line of solution code it cut (for a leak check), none for a kit.
+pub fn stub_submission(course: &Path, rubric: &Rubric, out: &Path) -> anyhow::Result<Vec<String>> {
     let mut has_regions = false;
     for krate in &rubric.course.student_crates {
         trees::copy_tree(&course.join(krate), &out.join(krate), &|_| false)
@@ -63,7 +64,7 @@ pub fn stub_submission(course: &Path, rubric: &Rubric, out: &Path) -> anyhow::Re
         }
     }
     if has_regions {
-        crate::student::stubs::cut(course, out, rubric)?;
+        return Ok(crate::student::stubs::cut(course, out, rubric)?.secrets);
     }
-    Ok(())
+    Ok(Vec::new())
 }
