@@ -137,8 +137,23 @@ struct Graded {
     feedback: Option<String>,
 }
 
-/// Runs the red team; fails naming every breach.
+/// Runs the red team; fails naming every breach (and keeps its folder of
+/// submissions and reports to look at).
 pub fn run(root: &Path, only: Option<&str>) -> anyhow::Result<()> {
+    let mut scratch = tempfile::Builder::new().prefix("descent-redteam-").tempdir()?;
+    let result = run_in(root, only, scratch.path());
+    if result.is_err() {
+        scratch.disable_cleanup(true);
+        eprintln!(
+            "the red team's submissions and reports are kept in {}",
+            scratch.path().display()
+        );
+    }
+    result
+}
+
+/// Runs the red team in the folder `base`.
+fn run_in(root: &Path, only: Option<&str>, base: &Path) -> anyhow::Result<()> {
     let rubric = Rubric::load(&root.join(RUBRIC))?;
     let attacks: Vec<Attack> =
         load(root)?.into_iter().filter(|a| only.is_none_or(|o| a.name == o)).collect();
@@ -151,8 +166,6 @@ pub fn run(root: &Path, only: Option<&str>) -> anyhow::Result<()> {
     let listener = TcpListener::bind("127.0.0.1:0")?;
     listener.set_nonblocking(true)?;
     let filtered = rubric.scored_tests().len() + rubric.excluded.len() - 1;
-    let scratch = tempfile::Builder::new().prefix("descent-redteam-").tempdir()?;
-    let base = scratch.path();
     let course_file = root.join("crates/gd/src/lib.rs");
     let course_before = fs::read(&course_file)?;
     let shm_before = shared_memory_segments();
