@@ -90,7 +90,7 @@ if [ ! -d "$submission/crates" ]; then
     [ -n "$only" ] && submission="$(dirname "$only")"
 fi
 cd "$course"
-"$xtask" grade --dir "$submission" --format gradescope --out "$root/results" 2>&1 | tee "$root/results/grader.log"
+"$xtask" grade --course "$course" --dir "$submission" --format gradescope --out "$root/results" 2>&1 | tee "$root/results/grader.log"
 if [ "${PIPESTATUS[0]}" -ne 0 ] || [ ! -s "$root/results/results.json" ]; then
     reason="$(tail -n 5 "$root/results/grader.log" 2>/dev/null | tr -d '"\\' | tr '\n' ' ')"
     printf '{"score": 0, "execution_time": 0, "output": "The grader could not grade this submission: %s", "output_format": "text", "test_output_format": "text", "test_name_format": "text", "visibility": "visible", "stdout_visibility": "hidden", "extra_data": {}, "tests": []}\n' "$reason" > "$root/results/results.json"
@@ -167,9 +167,10 @@ pub fn write_script(path: &Path, text: &str) -> anyhow::Result<()> {
 }
 
 /// Runs `run_autograder` in the `/autograder` layout at `base` (the bundle in
-/// `source/`, the submission in `submission/`) with the grader `xtask`; the
-/// `results.json` it wrote.
-pub fn run_autograder(base: &Path, xtask: &Path) -> anyhow::Result<String> {
+/// `source/`, the submission in `submission/`) with the grader `xtask`, whose
+/// builds go to `target` (a warm build folder: Gradescope's image has one);
+/// the `results.json` it wrote.
+pub fn run_autograder(base: &Path, xtask: &Path, target: &Path) -> anyhow::Result<String> {
     write_script(
         &base.join("run_autograder"),
         &fs::read_to_string(base.join("source/run_autograder"))?,
@@ -178,6 +179,7 @@ pub fn run_autograder(base: &Path, xtask: &Path) -> anyhow::Result<String> {
         .current_dir(base)
         .env("AUTOGRADER_ROOT", base)
         .env("DESCENT_XTASK", xtask)
+        .env("CARGO_TARGET_DIR", target)
         .status()
         .context("cannot run run_autograder")?;
     if !status.success() {
@@ -204,7 +206,7 @@ pub fn self_test(root: &Path, bundle: &Path) -> anyhow::Result<PathBuf> {
         fixture,
         &base.join("submission/my-copy"),
     )?;
-    let text = run_autograder(base, &std::env::current_exe()?)?;
+    let text = run_autograder(base, &std::env::current_exe()?, &root.join("target"))?;
     schema::check(Format::Gradescope, &text)?;
     let value: serde_json::Value = serde_json::from_str(&text)?;
     let max: u64 =

@@ -25,12 +25,12 @@ use clap::{Parser, Subcommand};
 mod figures;
 // `cargo xtask sweeps`
 mod sweeps;
-// `cargo xtask assignments check | probes | bench`
+// `cargo xtask assignments check | probes | bench | redteam`
 mod assignments;
+// `cargo xtask classroom50` (its workflow checks out the Gradescope bundle's kit)
+mod classroom50;
 // `cargo xtask gradescope`
 mod gradescope;
-// `cargo xtask classroom50`
-mod classroom50;
 // `cargo xtask grade`
 mod grade;
 // `cargo xtask student`

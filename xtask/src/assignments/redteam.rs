@@ -263,7 +263,8 @@ fn run_in(root: &Path, only: Option<&str>, base: &Path) -> anyhow::Result<()> {
                 let submission = layout.join("submission/my-copy");
                 crate::kit::trees::copy_tree(&bundle, &layout.join("source"), &|_| false)?;
                 write_attack(&course, &rubric, attack, &placeholders(&course), &submission)?;
-                let results = crate::gradescope::run_autograder(&layout, &xtask)?;
+                let results =
+                    crate::gradescope::run_autograder(&layout, &xtask, &root.join("target"))?;
                 let value: serde_json::Value = serde_json::from_str(&results)?;
                 Ok(Graded {
                     total: value["score"].as_f64().unwrap_or(f64::NAN),

@@ -47,6 +47,10 @@ use formats::Format;
 /// The command line of `cargo xtask grade`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    /// The course (or its grading kit) whose suite and rubric grade; default:
+    /// the workspace this grader was built in.
+    #[arg(long, value_name = "DIR")]
+    pub course: Option<PathBuf>,
     /// The checkout to grade (its student crates only); default: this workspace.
     #[arg(long, value_name = "SUBMISSION", conflicts_with = "batch")]
     pub dir: Option<PathBuf>,
@@ -85,7 +89,12 @@ pub struct Args {
 
 /// Runs `cargo xtask grade`.
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let course_root = crate::workspace::root();
+    let course_root = match &args.course {
+        Some(dir) => {
+            dir.canonicalize().with_context(|| format!("no course at {}", dir.display()))?
+        }
+        None => crate::workspace::root(),
+    };
     let formats = if args.format.is_empty() && args.out.is_some() {
         vec![Format::Json]
     } else {

@@ -102,7 +102,12 @@ pub fn suite_and_probe(
     }
     if finished.code != Some(0) {
         let mut log = feedback::tail(&finished.stderr, 40);
-        if finished.signal == Some(25) || finished.stderr.contains("File size limit exceeded") {
+        // SIGXFSZ: the compiler (`signal: 25` in Cargo's report of it) or
+        // Cargo itself wrote past the file-size limit.
+        if finished.signal == Some(25)
+            || finished.stderr.contains("(signal: 25")
+            || finished.stderr.contains("File size limit exceeded")
+        {
             log = format!(
                 "the build wrote a file larger than its limit of {} MiB\n{log}",
                 builder.jail.limits().file_bytes >> 20
