@@ -36,10 +36,12 @@ impl Hierarchy {
     pub fn probe() -> Option<Self> {
         let base = Path::new("/sys/fs/cgroup");
         let v1 = Self::V1 { memory: base.join("memory/descent"), pids: base.join("pids/descent") };
-        if base.join("memory/cgroup.procs").is_file() && base.join("pids/cgroup.procs").is_file() {
-            if v1.prepare().is_ok() && v1.works() {
-                return Some(v1);
-            }
+        if base.join("memory/cgroup.procs").is_file()
+            && base.join("pids/cgroup.procs").is_file()
+            && v1.prepare().is_ok()
+            && v1.works()
+        {
+            return Some(v1);
         }
         let controllers = fs::read_to_string(base.join("cgroup.controllers")).unwrap_or_default();
         if controllers.split_whitespace().any(|c| c == "memory")
