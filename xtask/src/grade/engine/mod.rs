@@ -107,7 +107,24 @@ pub fn grade_in(
         );
     }
     drop(lock);
-    let (enforced, not_enforced) = jail.note();
+    let (mut enforced, mut not_enforced) = jail.note();
+    let build = build_jail.limits();
+    if build_jail.powers().namespaces && build_jail.powers().drop_user {
+        enforced.push(format!(
+            "the build: jailed the same way as the slot's own user (the toolchain, the \
+             registry's cache and the slot only; no network), stopped after {} s, {} MiB of \
+             memory for all its processes, {} MiB per file",
+            request.build_timeout.as_secs(),
+            build.group_memory_bytes >> 20,
+            build.file_bytes >> 20
+        ));
+    } else {
+        not_enforced.push(format!(
+            "the build: not jailed here (it runs as the grader); stopped after {} s; the \
+             sources were screened before it (see refused)",
+            request.build_timeout.as_secs()
+        ));
+    }
     report.sandbox = SandboxNote { enforced, not_enforced };
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
