@@ -112,6 +112,9 @@ pub struct View {
     /// A `/proc` of its own PID namespace (a build needs it; a test must not
     /// have it, see `descent-verdict`).
     pub proc: bool,
+    /// Paths inside what it may read that it must not see (hidden tests'
+    /// sources): an empty file or folder is mounted over each.
+    pub masked: Vec<PathBuf>,
 }
 
 impl View {
@@ -468,6 +471,14 @@ impl Jail {
         for (host, inside) in &view.read_only_at {
             args.extend(["--ro-bind".into(), host.display().to_string()]);
             args.push(inside.display().to_string());
+        }
+        for path in &view.masked {
+            let shown = path.display().to_string();
+            if path.is_dir() {
+                args.extend(["--tmpfs".into(), shown]);
+            } else if path.exists() {
+                args.extend(["--ro-bind".into(), "/dev/null".into(), shown]);
+            }
         }
         if view.proc {
             args.extend(["--proc".into(), "/proc".into()]);

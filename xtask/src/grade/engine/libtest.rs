@@ -3,7 +3,7 @@
 //! and the one message a student reads.
 
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::bail;
@@ -75,6 +75,9 @@ pub struct TestRun<'a> {
     pub workspace: &'a Path,
     /// The graded suite's package folder, where the test runs.
     pub package_dir: &'a Path,
+    /// Sources the test must not see (the hidden tests': a student's code
+    /// could print them into its own feedback).
+    pub masked: &'a [PathBuf],
 }
 
 /// Runs one test alone, by exact name, jailed, within `timeout`.
@@ -86,7 +89,7 @@ pub struct TestRun<'a> {
 /// a `#[should_panic(expected = …)]` still checks its message.
 pub fn run_one(run: &TestRun<'_>, jail: &Jail, timeout: Duration) -> anyhow::Result<Ran> {
     let slot = jail.slot();
-    let view = View::test(run.workspace, run.binary);
+    let view = View { masked: run.masked.to_vec(), ..View::test(run.workspace, run.binary) };
     let mut jailed = jail.command(
         &slot,
         run.binary,
