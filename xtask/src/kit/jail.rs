@@ -269,9 +269,10 @@ impl Jail {
         }
     }
 
-    /// `program` with `args`, to run in `dir` as user `uid`, seeing `view`,
-    /// locked down as far as this jail can; `env` is all of its environment
-    /// besides `PATH`, `HOME` and `TMPDIR`.
+    /// `program` with `args`, to run in `dir` as user `uid` (a run's
+    /// [`Slot`], or a grading slot's build user), seeing `view`, locked down as
+    /// far as this jail can; `env` is all of its environment besides `PATH`,
+    /// `HOME` and `TMPDIR`.
     pub fn command_as(
         &self,
         uid: u32,
@@ -349,19 +350,6 @@ impl Jail {
             command.env(key, value);
         }
         Ok(Jailed { command, group })
-    }
-
-    /// [`Self::command_as`] with the user id of a run `slot`.
-    pub fn command(
-        &self,
-        slot: &Slot<'_>,
-        program: &Path,
-        args: &[&str],
-        dir: &Path,
-        env: &[(&str, String)],
-        view: &View,
-    ) -> anyhow::Result<Jailed> {
-        self.command_as(slot.uid, program, args, dir, env, view)
     }
 
     /// bwrap's part of the command line: the namespaces and the root of its own.

@@ -40,7 +40,7 @@ pub fn list(binary: &Path, workspace: &Path, jail: &Jail) -> anyhow::Result<Vec<
         let slot = jail.slot();
         let view = View::test(workspace, binary);
         let mut jailed =
-            jail.command(&slot, binary, &args, workspace, &test_env(workspace), &view)?;
+            jail.command_as(slot.uid, binary, &args, workspace, &test_env(workspace), &view)?;
         let finished = process::run_with_limit(&mut jailed.command, Duration::from_secs(60))?;
         if finished.code != Some(0) {
             bail!("{} --list failed: {}{}", binary.display(), finished.stdout, finished.stderr);
@@ -90,8 +90,8 @@ pub struct TestRun<'a> {
 pub fn run_one(run: &TestRun<'_>, jail: &Jail, timeout: Duration) -> anyhow::Result<Ran> {
     let slot = jail.slot();
     let view = View { masked: run.masked.to_vec(), ..View::test(run.workspace, run.binary) };
-    let mut jailed = jail.command(
-        &slot,
+    let mut jailed = jail.command_as(
+        slot.uid,
         run.binary,
         &[run.path, "--exact", "--test-threads", "1"],
         run.package_dir,

@@ -52,6 +52,37 @@ use crate::kit::rubric::Rubric;
 use crate::kit::sandbox::Toolchain;
 use build::Builder;
 
+/// A slot taken for one grading: its lock (held until this is dropped), and
+/// how it builds.
+struct Taken {
+    lock: TargetLock,
+    toolchain: Toolchain,
+    build_jail: Jail,
+}
+
+impl Taken {
+    /// Locks `slot` and checks that the submission has every student crate.
+    fn new(request: &Request, rubric: &Rubric, slot: &Slot, jail: &Jail) -> anyhow::Result<Self> {
+        let lock = TargetLock::acquire(&slot.target)?;
+        check_submission(request, rubric)?;
+        Ok(Self {
+            lock,
+            toolchain: Toolchain::find()?,
+            build_jail: jail.with_limits(Limits::build()),
+        })
+    }
+
+    /// How the slot builds a submission of `request`.
+    fn builder(&self, request: &Request, slot: &Slot) -> Builder<'_> {
+        Builder {
+            jail: &self.build_jail,
+            uid: slot.build_uid,
+            toolchain: &self.toolchain,
+            limit: request.build_timeout,
+        }
+    }
+}
+
 /// Grades `request.submission` in slot 0, with a jail probed for this machine.
 pub fn grade(request: &Request) -> anyhow::Result<Report> {
     let rubric = load_rubric(request)?;
@@ -68,21 +99,14 @@ pub fn grade_in(
     workers: usize,
 ) -> anyhow::Result<Report> {
     let started = Instant::now();
-    let lock = TargetLock::acquire(&slot.target)?;
-    check_submission(request, rubric)?;
-    let toolchain = Toolchain::find()?;
-    let build_jail = jail.with_limits(Limits::build());
-    let builder = Builder {
-        jail: &build_jail,
-        uid: slot.build_uid,
-        toolchain: &toolchain,
-        limit: request.build_timeout,
-    };
-    warm::ensure(request, rubric, slot, &lock, &builder)?;
+    let taken = Taken::new(request, rubric, slot, jail)?;
+    let (lock, build_jail) = (&taken.lock, &taken.build_jail);
+    let builder = taken.builder(request, slot);
+    warm::ensure(request, rubric, slot, lock, &builder)?;
     let hidden = assemble::workspace(request, rubric, &slot.workspace)?;
     let diagnosable = probe::add(&request.course_root, &slot.workspace, true)?;
     let package = &rubric.course.test_package;
-    let built = build::suite_and_probe(&slot.workspace, package, diagnosable, &lock, &builder)?;
+    let built = build::suite_and_probe(&slot.workspace, package, diagnosable, lock, &builder)?;
     let mut report = match &built {
         Ok(build::Built { suite: Some(suite), .. }) => {
             suite::grade(request, rubric, suite, &hidden, &slot.workspace, jail, workers)?
@@ -106,10 +130,11 @@ pub fn grade_in(
             jail,
         );
     }
-    drop(lock);
+    let (build, jailed_build) =
+        (build_jail.limits(), build_jail.powers().namespaces && build_jail.powers().drop_user);
+    drop(taken);
     let (mut enforced, mut not_enforced) = jail.note();
-    let build = build_jail.limits();
-    if build_jail.powers().namespaces && build_jail.powers().drop_user {
+    if jailed_build {
         enforced.push(format!(
             "the build: jailed the same way as the slot's own user (the toolchain, the \
              registry's cache and the slot only; no network), stopped after {} s, {} MiB of \
@@ -138,23 +163,16 @@ pub fn probe(
     slot: &Slot,
     jail: &Jail,
 ) -> anyhow::Result<Probes> {
-    let lock = TargetLock::acquire(&slot.target)?;
-    check_submission(request, rubric)?;
-    let toolchain = Toolchain::find()?;
-    let build_jail = jail.with_limits(Limits::build());
-    let builder = Builder {
-        jail: &build_jail,
-        uid: slot.build_uid,
-        toolchain: &toolchain,
-        limit: request.build_timeout,
-    };
-    warm::ensure(request, rubric, slot, &lock, &builder)?;
+    let taken = Taken::new(request, rubric, slot, jail)?;
+    let lock = &taken.lock;
+    let builder = taken.builder(request, slot);
+    warm::ensure(request, rubric, slot, lock, &builder)?;
     assemble::workspace(request, rubric, &slot.workspace)?;
     if !probe::add(&request.course_root, &slot.workspace, false)? {
         anyhow::bail!("the course has no probe ({PROBE})");
     }
     let package = &rubric.course.test_package;
-    let built = build::suite_and_probe(&slot.workspace, package, true, &lock, &builder)?
+    let built = build::suite_and_probe(&slot.workspace, package, true, lock, &builder)?
         .map_err(|log| anyhow::anyhow!("the submission does not build:\n{log}"))?;
     probe::run(
         &built.probe.context("the probe does not build against the submission")?,
