@@ -52,6 +52,8 @@ mod compare;
 mod swept;
 // Shared: the benchmark's measurements.
 mod measurements;
+// Shared: the course's one rule for "reached", for traced runs.
+mod arrival;
 // Shared: the ellipse and the points a run becomes.
 mod scene;
 // Shared: how numbers are written.
