@@ -19,6 +19,8 @@ use anyhow::{Context, Result, bail};
 // the stair of the imports (a module uses only the modules below it); the comment
 // above each line keeps rustfmt from sorting them.
 //
+// per-weight.md
+mod per_weight;
 // adagrad.md
 mod adagrad;
 // momentum.md
@@ -45,6 +47,7 @@ pub const FILE: &str = "numbers.toml";
 /// Every number of the book, computed and checked.
 pub fn all() -> Result<Vec<Number>> {
     let mut book = Book::default();
+    per_weight::numbers(&mut book).context("the numbers of per-weight.md")?;
     adagrad::numbers(&mut book).context("the numbers of adagrad.md")?;
     momentum::numbers(&mut book).context("the numbers of momentum.md")?;
     libraries::numbers(&mut book).context("the numbers of libraries.md")?;
