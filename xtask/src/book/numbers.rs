@@ -239,10 +239,11 @@ static STRONG_REACH_WORD: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A step count stated by a number directive: `{{#number c.n}} steps`, `step
-/// {{#number c.n}}`.
+/// {{#number c.n}}`, or `after {{#number c.n}},` / `in {{#number c.n}}.` (the word
+/// "steps" said earlier in the sentence).
 static STEP_DIRECTIVE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"\{\{\s*#number\s+([\w-]+)\.([\w-]+)\s*\}\}\s+steps?\b|\bsteps?\s+\{\{\s*#number\s+([\w-]+)\.([\w-]+)\s*\}\}",
+        r"\{\{\s*#number\s+([\w-]+)\.([\w-]+)\s*\}\}\s+steps?\b|\bsteps?\s+\{\{\s*#number\s+([\w-]+)\.([\w-]+)\s*\}\}|\b(?:after|in)\s+\{\{\s*#number\s+([\w-]+)\.([\w-]+)\s*\}\}\s*[,.;)]",
     )
     .expect("a valid regex")
 });
@@ -306,10 +307,10 @@ pub fn reached_claims(
         }
         let first_crossing = sentence.contains("first cross");
         for capture in STEP_DIRECTIVE.captures_iter(sentence) {
-            let (chapter, name) = match (capture.get(1), capture.get(2)) {
-                (Some(c), Some(n)) => (c.as_str(), n.as_str()),
-                _ => (&capture[3], &capture[4]),
-            };
+            let (chapter, name) = [(1, 2), (3, 4), (5, 6)]
+                .iter()
+                .find_map(|&(c, n)| Some((capture.get(c)?.as_str(), capture.get(n)?.as_str())))
+                .expect("one of the three forms matched");
             let rule = rules.get(&(chapter.to_owned(), name.to_owned()));
             let fine = match rule {
                 Some(StepRule::Held) => true,
@@ -522,9 +523,12 @@ mod tests {
     #[test]
     fn a_reached_step_count_not_counted_by_a_rule_or_written_by_hand_fails() {
         let text = "Centred reaches the target after {{#number c.rate}} steps. \
-                    Plain RMSprop reaches it in 760 steps.\n";
+                    Plain RMSprop reaches it in 760 steps.\n\n\
+                    One reaches it after {{#number c.held}} steps, the other after \
+                    {{#number c.cross}}.\n";
         let problems = reached_claims("c", text, &rules());
-        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert!(problems[2].contains("c.cross is a first crossing"), "{problems:?}");
         assert!(problems[0].contains("c.rate is not counted"), "{problems:?}");
         assert!(problems[1].contains("\"in 760 steps\""), "{problems:?}");
     }

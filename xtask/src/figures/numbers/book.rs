@@ -85,3 +85,21 @@ impl Book {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_step_count_that_did_not_reach_is_refused_naming_the_number() {
+        let mut book = Book::default();
+        let error = book
+            .reached("momentum", "steps", Outcome::Stalled { gap: 1e-3 }, "a run")
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("momentum.steps") && error.contains("stalled"), "{error}");
+        book.reached("momentum", "steps", Outcome::Reached { step: 47 }, "a run").unwrap();
+        assert_eq!(book.numbers[0].value, "47");
+        assert_eq!(book.numbers[0].steps, Some(StepRule::Held));
+    }
+}
