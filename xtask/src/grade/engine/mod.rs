@@ -115,7 +115,7 @@ pub fn grade_in(
             "cargo reported no executable of the graded suite ({})",
             crate::grade::one_binary::TARGET
         ),
-        Err(log) => Report::not_built(rubric, &request.submission, log.clone()),
+        Err(log) => Report::not_built(rubric, &request.submission, without_hidden(log, &hidden)),
     };
     if diagnosable && report.build_error.is_none() && report.total() < report.max() {
         let probe = built.as_ref().ok().and_then(|b| b.probe.as_deref());
@@ -155,6 +155,21 @@ pub fn grade_in(
     Ok(report)
 }
 
+/// The compiler's complaint as a student may read it: if it quotes a hidden
+/// test's file, none of it (the hidden tests' code is not shown).
+fn without_hidden(log: &str, hidden: &std::collections::BTreeSet<String>) -> String {
+    let quoted = hidden.iter().any(|name| {
+        log.contains(&format!("tests/{name}.rs")) || log.contains(&format!("tests/{name}/"))
+    });
+    if quoted {
+        "the submission does not compile with the course's hidden tests (their code is not \
+         shown): check that every public function keeps the name and signature of the student copy"
+            .to_string()
+    } else {
+        log.to_string()
+    }
+}
+
 /// The probe's results for `request.submission`, assembled and built in `slot`
 /// (for `cargo xtask assignments probes`).
 pub fn probe(
@@ -179,4 +194,22 @@ pub fn probe(
         &slot.workspace,
         jail,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::without_hidden;
+
+    #[test]
+    fn a_compiler_error_that_quotes_a_hidden_test_is_not_shown() {
+        let hidden: BTreeSet<String> = ["secret".to_string()].into();
+        let quoting = "error[E0425]: cannot find function `double`\n --> tests/secret.rs:3:5\n  |\n3 | assert_eq!(double(0), 0);";
+        let shown = without_hidden(quoting, &hidden);
+        assert!(!shown.contains("assert_eq") && shown.contains("hidden tests"), "{shown}");
+        let own = "error: expected `;`\n --> crates/gd/src/lib.rs:3:5";
+        assert_eq!(without_hidden(own, &hidden), own);
+        assert_eq!(without_hidden(quoting, &BTreeSet::new()), quoting);
+    }
 }
