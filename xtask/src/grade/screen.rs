@@ -31,6 +31,17 @@ use proc_macro2::{Delimiter, TokenStream, TokenTree};
 
 /// The largest source file a submission may hold.
 const MAX_FILE_BYTES: u64 = 1 << 20;
+/// The most files one crate's `src/` may hold (folders counted): the grader
+/// reads them unjailed, so their number and size are bounded.
+const MAX_FILES: usize = 500;
+/// The most source one crate's `src/` may hold, in bytes.
+const MAX_CRATE_BYTES: u64 = 4 << 20;
+
+/// What is left of a crate's allowance of files and bytes.
+struct Allowance {
+    files: usize,
+    bytes: u64,
+}
 
 /// Names refused wherever they appear as a name (not in a comment or a string).
 const REFUSED_NAMES: &[(&str, &str)] = &[
@@ -91,7 +102,9 @@ pub fn screen(submission: &Path, student_crates: &[String]) -> Screen {
     for krate in student_crates {
         let mut refused = Vec::new();
         let mut flags = Vec::new();
-        screen_folder(submission, &Path::new(krate).join("src"), &mut refused, &mut flags);
+        let mut allowance = Allowance { files: MAX_FILES, bytes: MAX_CRATE_BYTES };
+        let src = Path::new(krate).join("src");
+        screen_folder(submission, &src, &mut allowance, &mut refused, &mut flags);
         if refused.is_empty() {
             result.flags.extend(flags);
         } else {
@@ -106,6 +119,7 @@ pub fn screen(submission: &Path, student_crates: &[String]) -> Screen {
 fn screen_folder(
     submission: &Path,
     relative: &Path,
+    allowance: &mut Allowance,
     refused: &mut Vec<String>,
     flags: &mut Vec<String>,
 ) {
@@ -132,10 +146,19 @@ fn screen_folder(
         let child = relative.join(entry.file_name());
         let shown = child.display();
         let Ok(meta) = fs::symlink_metadata(entry.path()) else { continue };
+        allowance.files = allowance.files.saturating_sub(1);
+        allowance.bytes = allowance.bytes.saturating_sub(meta.len());
+        if allowance.files == 0 || allowance.bytes == 0 {
+            refused.push(format!(
+                "{shown}: the crate's src/ holds more than {MAX_FILES} files or {} KiB of source",
+                MAX_CRATE_BYTES >> 10
+            ));
+            return;
+        }
         if meta.file_type().is_symlink() {
             refused.push(format!("{shown}: a symbolic link (the grader never follows one)"));
         } else if meta.is_dir() {
-            screen_folder(submission, &child, refused, flags);
+            screen_folder(submission, &child, allowance, refused, flags);
         } else if !meta.is_file() {
             refused.push(format!("{shown}: not a regular file"));
         } else if child.extension().is_none_or(|e| e != "rs") {
@@ -308,6 +331,20 @@ mod tests {
         ] {
             assert!(flags.contains(&format!(":{line}: {what}")), "{what}:\n{flags}");
         }
+    }
+
+    #[test]
+    fn a_src_folder_of_too_many_files_is_refused_without_reading_them_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("crates/gd/src");
+        fs::create_dir_all(&src).unwrap();
+        for i in 0..MAX_FILES + 10 {
+            fs::write(src.join(format!("m{i:04}.rs")), "pub fn f() {}\n").unwrap();
+        }
+        let screen = screen(dir.path(), &["crates/gd".to_string()]);
+        let refused = &screen.refused["crates/gd"];
+        assert_eq!(refused.len(), 1, "{refused:?}");
+        assert!(refused[0].contains("more than 500 files"), "{refused:?}");
     }
 
     #[test]
