@@ -80,6 +80,10 @@ enum Command {
         /// Only the attack of this name.
         #[arg(long, value_name = "NAME")]
         only: Option<String>,
+        /// Every attack through every route (CI grades each through the
+        /// routes it names; this is the whole matrix, several times longer).
+        #[arg(long)]
+        all_routes: bool,
     },
 }
 
@@ -96,6 +100,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         Command::Bench { students, jobs, out } => {
             bench::run(&crate::workspace::root(), students, jobs, out.as_deref())
         }
-        Command::Redteam { only } => redteam::run(&crate::workspace::root(), only.as_deref()),
+        Command::Redteam { only, all_routes } => {
+            redteam::run(&crate::workspace::root(), only.as_deref(), all_routes)
+        }
     }
 }

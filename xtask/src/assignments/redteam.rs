@@ -39,6 +39,9 @@ use crate::kit::rubric::{RUBRIC, Rubric};
 /// The hostile submissions, relative to the workspace root.
 pub const HOSTILE: &str = "xtask/fixtures/hostile.toml";
 
+/// The routes an attack can be graded through.
+const ROUTES: [&str; 3] = ["dir", "batch", "gradescope"];
+
 /// The time limit of one test in the red team's gradings (seconds).
 const TEST_TIMEOUT: &str = "2";
 /// The time limit of a build in the red team's gradings (seconds).
@@ -139,9 +142,9 @@ struct Graded {
 
 /// Runs the red team; fails naming every breach (and keeps its folder of
 /// submissions and reports to look at).
-pub fn run(root: &Path, only: Option<&str>) -> anyhow::Result<()> {
+pub fn run(root: &Path, only: Option<&str>, all_routes: bool) -> anyhow::Result<()> {
     let mut scratch = tempfile::Builder::new().prefix("descent-redteam-").tempdir()?;
-    let result = run_in(root, only, scratch.path());
+    let result = run_in(root, only, all_routes, scratch.path());
     if result.is_err() {
         scratch.disable_cleanup(true);
         eprintln!(
@@ -522,7 +525,7 @@ mod tests {
         for attack in &load(&root).unwrap() {
             assert!(!attack.routes.is_empty() && !attack.expect.is_empty(), "{}", attack.name);
             for route in &attack.routes {
-                assert!(["dir", "batch", "gradescope"].contains(&route.as_str()), "{route}");
+                assert!(ROUTES.contains(&route.as_str()), "{route}");
             }
             let edits = usize::from(attack.append.is_some())
                 + usize::from(attack.region.is_some())
