@@ -156,10 +156,15 @@ pub fn run(root: &Path, only: Option<&str>, all_routes: bool) -> anyhow::Result<
 }
 
 /// Runs the red team in the folder `base`.
-fn run_in(root: &Path, only: Option<&str>, base: &Path) -> anyhow::Result<()> {
+fn run_in(root: &Path, only: Option<&str>, all_routes: bool, base: &Path) -> anyhow::Result<()> {
     let rubric = Rubric::load(&root.join(RUBRIC))?;
-    let attacks: Vec<Attack> =
+    let mut attacks: Vec<Attack> =
         load(root)?.into_iter().filter(|a| only.is_none_or(|o| a.name == o)).collect();
+    if all_routes {
+        for attack in &mut attacks {
+            attack.routes = ROUTES.iter().map(|r| r.to_string()).collect();
+        }
+    }
     for attack in &attacks {
         println!("attack {}: {}", attack.name, attack.threat);
     }
