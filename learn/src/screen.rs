@@ -77,9 +77,20 @@ pub fn table(run: &Run) -> String {
     out
 }
 
-/// One line per graded test: its name, the points earned, the points possible.
+/// One line per graded test: its name, the points earned, the points possible;
+/// then whether the code was compared with the known mistakes, and each one it
+/// makes (`mistake NAME`). For machines: `cargo xtask assignments learn` reads it.
 pub fn points(run: &Run) -> String {
-    run.tests.iter().map(|t| format!("{}\t{}\t{}\n", t.name, t.points(), t.max_points)).collect()
+    let mut out: String = run
+        .tests
+        .iter()
+        .map(|t| format!("{}\t{}\t{}\n", t.name, t.points(), t.max_points))
+        .collect();
+    let _ = writeln!(out, "diagnosed\t{}", run.diagnosed);
+    for mistake in &run.mistakes {
+        let _ = writeln!(out, "mistake\t{}", mistake.mistake);
+    }
+    out
 }
 
 /// The assignment's failing test to show first: the one worth most (the update

@@ -30,6 +30,10 @@ pub mod probes;
 pub mod bench;
 // `cargo xtask assignments redteam`
 pub mod redteam;
+// `cargo xtask assignments learn`
+pub mod learn;
+// `cargo learn --watch` in a terminal.
+pub mod terminal;
 // A made-up class of submissions.
 pub mod class;
 // Why a report is not what the kit expects.
@@ -81,6 +85,14 @@ enum Command {
         #[arg(long, value_name = "NAME")]
         only: Option<String>,
     },
+    /// Prove the student's checker (`cargo learn`) in a student copy: the
+    /// grader's points on the solution, the stubs and every wrong submission,
+    /// and its watch driven in a terminal (tmux).
+    Learn {
+        /// Leave out the terminal (tmux) part.
+        #[arg(long)]
+        no_terminal: bool,
+    },
 }
 
 /// Runs `cargo xtask assignments`.
@@ -97,5 +109,6 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             bench::run(&crate::workspace::root(), students, jobs, out.as_deref())
         }
         Command::Redteam { only } => redteam::run(&crate::workspace::root(), only.as_deref()),
+        Command::Learn { no_terminal } => learn::run(&crate::workspace::root(), no_terminal),
     }
 }
