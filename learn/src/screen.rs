@@ -135,6 +135,99 @@ impl TestResult {
 mod tests {
     use super::*;
 
+    fn run(outcomes: &[(&str, Outcome, &str)], mistakes: &[&str]) -> Run {
+        let rubric: descent_feedback::rubric::Rubric = toml::from_str(
+            "[course]\ntest_package = \"t\"\nstudent_crates = []\ntimeout_seconds = 5\n\
+             [[assignment]]\nid = \"one\"\ntitle = \"1. One\"\nchapter = \"one.md\"\n\
+             tests = { \"f::a_rule_holds\" = 4, \"f::b_detail\" = 1 }\n\
+             [[assignment]]\nid = \"two\"\ntitle = \"2. Two\"\ntests = { \"g::c\" = 2 }\n",
+        )
+        .unwrap();
+        let tests = outcomes
+            .iter()
+            .map(|(name, outcome, message)| TestResult {
+                name: name.to_string(),
+                assignment: if name.starts_with('g') { "two" } else { "one" }.into(),
+                max_points: match *name {
+                    "f::a_rule_holds" => 4,
+                    "f::b_detail" => 1,
+                    _ => 2,
+                },
+                outcome: *outcome,
+                message: message.to_string(),
+            })
+            .collect();
+        Run {
+            rubric,
+            tests,
+            build_error: None,
+            mistakes: mistakes
+                .iter()
+                .map(|m| descent_feedback::mistakes::Named {
+                    mistake: m.to_string(),
+                    message: format!("1. One: your functions behave like this known mistake: {m}."),
+                    chapter: None,
+                })
+                .collect(),
+            diagnosed: true,
+            seconds: 0.0,
+        }
+    }
+
+    #[test]
+    fn the_screen_shows_the_table_then_the_heaviest_failing_property_and_the_mistake() {
+        let run = run(
+            &[
+                (
+                    "f::a_rule_holds",
+                    Outcome::Failed,
+                    "Test failed: got 2, expected 1.\nminimal failing input: g = 1.0",
+                ),
+                ("f::b_detail", Outcome::Failed, "left: 1"),
+                ("g::c", Outcome::Passed, ""),
+            ],
+            &["sign"],
+        );
+        let screen = render(&run);
+        let table = "assignment   points    tests\n1. One          0/5      0/2\n\
+                     2. Two          2/2      1/1 ✓\ntotal           2/7      1/3\n";
+        assert!(screen.starts_with(table), "{screen}");
+        assert!(screen.contains("Next: 1. One"), "{screen}");
+        assert!(screen.contains("known mistake: sign."), "{screen}");
+        assert!(screen.contains("  a rule holds\n  (f::a_rule_holds)"), "{screen}");
+        assert!(
+            screen.contains("  minimal failing input: g = 1.0\n  Read: book/src/one.md"),
+            "{screen}"
+        );
+        assert_eq!(
+            points(&run),
+            "f::a_rule_holds\t0\t4\nf::b_detail\t0\t1\ng::c\t2\t2\ndiagnosed\ttrue\nmistake\tsign\n"
+        );
+    }
+
+    #[test]
+    fn no_known_mistake_is_said_and_full_marks_end_the_screen() {
+        let failing = run(
+            &[
+                ("f::a_rule_holds", Outcome::Failed, "m"),
+                ("f::b_detail", Outcome::Passed, ""),
+                ("g::c", Outcome::Passed, ""),
+            ],
+            &[],
+        );
+        assert!(render(&failing).contains(NO_KNOWN_MISTAKE));
+        let done = run(
+            &[
+                ("f::a_rule_holds", Outcome::Passed, ""),
+                ("f::b_detail", Outcome::Passed, ""),
+                ("g::c", Outcome::Passed, ""),
+            ],
+            &[],
+        );
+        assert!(done.complete());
+        assert!(render(&done).ends_with("\nEvery graded test passes: full marks. Well done.\n"));
+    }
+
     #[test]
     fn a_test_name_reads_as_its_property() {
         assert_eq!(

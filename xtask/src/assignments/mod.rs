@@ -90,8 +90,11 @@ enum Command {
     /// and its watch driven in a terminal (tmux).
     Learn {
         /// Leave out the terminal (tmux) part.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "terminal_only")]
         no_terminal: bool,
+        /// Only the terminal (tmux) part.
+        #[arg(long)]
+        terminal_only: bool,
     },
 }
 
@@ -109,6 +112,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             bench::run(&crate::workspace::root(), students, jobs, out.as_deref())
         }
         Command::Redteam { only } => redteam::run(&crate::workspace::root(), only.as_deref()),
-        Command::Learn { no_terminal } => learn::run(&crate::workspace::root(), no_terminal),
+        Command::Learn { no_terminal, terminal_only } => {
+            learn::run(&crate::workspace::root(), !terminal_only, !no_terminal)
+        }
     }
 }

@@ -29,7 +29,8 @@ impl Tmux {
     /// The screen, as text.
     fn screen(&self) -> String {
         self.command()
-            .args(["capture-pane", "-p", "-t", "learn"])
+            // Wrapped lines joined: a message is one line, however wide the pane.
+            .args(["capture-pane", "-p", "-J", "-t", "learn"])
             .output()
             .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
             .unwrap_or_default()
