@@ -497,6 +497,16 @@ proptest! {
         let on_scaled = iterates(&scaled, &mut GradientDescent::new(eta).expect("η > 0"), &start);
         let on_j = iterates(objective.as_ref(), &mut GradientDescent::new(c * eta).expect("c·η > 0"), &start);
         assert_same_iterates(&on_scaled, &on_j)?;
+        // And a step is a step: every start has a nonzero gradient and
+        // c·η ≥ 2⁻²⁰·10⁻⁶, enough to move a coordinate by more than its ulp, so
+        // the first iterate differs from the start, unless it was already not
+        // finite (the run then stops at once). A step that does nothing would
+        // satisfy the equality above trivially.
+        prop_assert!(
+            on_j.iterates.len() == 1 || descent_tests::bits(&on_j.iterates[1]) != descent_tests::bits(&start),
+            "the first step left the weights where they were: {:?}",
+            on_j.iterates.get(1)
+        );
     }
 }
 // ANCHOR_END: scaled_cost_moves_gd

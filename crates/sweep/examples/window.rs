@@ -13,7 +13,8 @@ fn main() -> Result<(), HyperParameterError> {
     let objective = DiagonalQuadratic::ellipse();
     let start = [-5.0, -2.0];
     let minimum = 0.0;
-    let grid = log_grid(-4, 2, 5);
+    // The chapter's grid: ten points a decade from 10⁻⁴ to 10².
+    let grid = log_grid(-4, 2, 10);
     let budget = Budget::SUMMARY;
     println!(
         "the {}, budget {} steps, target {:e}:",

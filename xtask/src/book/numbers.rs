@@ -183,6 +183,172 @@ pub fn prose_numbers(markdown: &str) -> Vec<ProseNumber> {
     found.into_iter().map(|(_, number)| number).collect()
 }
 
+/// How a step count of `numbers.toml` was counted against its target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepRule {
+    /// The course's rule for "reached" (`sweep::Outcome`): the gap is below the
+    /// target from this step on, to the end of the budget.
+    Held,
+    /// The first step below the target, whether or not the run stays there.
+    FirstCrossing,
+}
+
+impl StepRule {
+    /// The comment line `numbers.toml` carries under the number's description.
+    pub fn comment(self) -> &'static str {
+        match self {
+            Self::Held => "# steps: reached (below the target and held to the end, sweep::Outcome)",
+            Self::FirstCrossing => "# steps: first crossing (the run may climb back above)",
+        }
+    }
+}
+
+/// The rule of every step count in the text of `numbers.toml`: (chapter, name) →
+/// rule, read from the comment line above each `name = "…"`.
+pub fn step_rules(toml_text: &str) -> BTreeMap<(String, String), StepRule> {
+    let mut rules = BTreeMap::new();
+    let (mut chapter, mut pending) = (String::new(), None);
+    for line in toml_text.lines() {
+        let line = line.trim();
+        if let Some(table) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            chapter = table.to_owned();
+            pending = None;
+        } else if line == StepRule::Held.comment() {
+            pending = Some(StepRule::Held);
+        } else if line == StepRule::FirstCrossing.comment() {
+            pending = Some(StepRule::FirstCrossing);
+        } else if let Some((name, _)) = line.split_once(" = ")
+            && let Some(rule) = pending.take()
+        {
+            rules.insert((chapter.clone(), name.trim().to_owned()), rule);
+        }
+    }
+    rules
+}
+
+/// A word that says a run got there: "reaches", "arrives", "needs", "lands",
+/// "within".
+static REACH_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:reach(?:es|ed|ing)?|arriv(?:e|es|ed|ing)|needs?|lands?|within|takes?)\b")
+        .expect("a valid regex")
+});
+
+/// A word that says a run got there and nothing else: "reaches", "arrives".
+static STRONG_REACH_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:reach(?:es|ed|ing)?|arriv(?:e|es|ed|ing))\b").expect("a valid regex")
+});
+
+/// A step count stated by a number directive: `{{#number c.n}} steps`, `step
+/// {{#number c.n}}`, or `after {{#number c.n}},` / `in {{#number c.n}}.` (the word
+/// "steps" said earlier in the sentence).
+static STEP_DIRECTIVE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\{\{\s*#number\s+([\w-]+)\.([\w-]+)\s*\}\}\s+steps?\b|\bsteps?\s+\{\{\s*#number\s+([\w-]+)\.([\w-]+)\s*\}\}|\b(?:after|in)\s+\{\{\s*#number\s+([\w-]+)\.([\w-]+)\s*\}\}\s*[,.;)]",
+    )
+    .expect("a valid regex")
+});
+
+/// A step count written by hand after "after" or "in": "after 593 steps".
+static HAND_STEPS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:after|in)\s+(\d[\d\u{202f} ]*)\s+steps?\b").expect("a valid regex")
+});
+
+/// The sentences of `prose` (code, comments, tags and links already blanked),
+/// each with the line it starts on.
+fn sentences(prose: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let (mut start, mut line, mut start_line) = (0, 1, 1);
+    let bytes = prose.as_bytes();
+    for (i, c) in prose.char_indices() {
+        let end_here = match c {
+            '.' | '!' | '?' => {
+                let next = prose[i + 1..].chars().next();
+                next.is_none_or(char::is_whitespace)
+            }
+            '\n' => bytes.get(i + 1) == Some(&b'\n'),
+            _ => false,
+        };
+        if c == '\n' {
+            line += 1;
+        }
+        if end_here {
+            out.push((start_line, &prose[start..=i]));
+            start = i + c.len_utf8();
+            start_line = line;
+        }
+    }
+    out.push((start_line, &prose[start..]));
+    out
+}
+
+/// Every claim of `markdown` (chapter `stem`) that a run *reached* its target
+/// after a number of steps that the course's rule does not bear out: in a sentence
+/// that says "reach", "arrive", "needs", "lands", "takes" or "within", a step count
+/// from code must be counted by [`StepRule::Held`], unless the sentence calls it a
+/// first crossing; and a sentence that says "reach" or "arrive" may not write its
+/// step count by hand.
+pub fn reached_claims(
+    stem: &str,
+    markdown: &str,
+    rules: &BTreeMap<(String, String), StepRule>,
+) -> Vec<String> {
+    let mut prose = markdown.to_owned();
+    for pattern in NOT_PROSE.iter() {
+        prose = pattern
+            .replace_all(&prose, |c: &regex::Captures| {
+                c[0].chars().map(|ch| if ch == '\n' { '\n' } else { ' ' }).collect::<String>()
+            })
+            .into_owned();
+    }
+    let mut problems = Vec::new();
+    for (line, sentence) in sentences(&prose) {
+        if !REACH_WORD.is_match(sentence) {
+            continue;
+        }
+        let first_crossing = sentence.contains("first cross");
+        for capture in STEP_DIRECTIVE.captures_iter(sentence) {
+            let (chapter, name) = [(1, 2), (3, 4), (5, 6)]
+                .iter()
+                .find_map(|&(c, n)| Some((capture.get(c)?.as_str(), capture.get(n)?.as_str())))
+                .expect("one of the three forms matched");
+            let rule = rules.get(&(chapter.to_owned(), name.to_owned()));
+            let fine = match rule {
+                Some(StepRule::Held) => true,
+                Some(StepRule::FirstCrossing) => first_crossing,
+                None => false,
+            };
+            if !fine {
+                let why = match rule {
+                    Some(StepRule::FirstCrossing) => {
+                        "is a first crossing: say \"first crosses\" in the sentence, or state \
+                         the step from which the run holds the target"
+                    }
+                    _ => {
+                        "is not counted by the course's rule for \"reached\": compute it with \
+                         `Book::reached` (sweep::Outcome: below the target and held to the end)"
+                    }
+                };
+                problems.push(format!(
+                    "{stem}.md line {line}: a sentence says reached, and {chapter}.{name} {why}"
+                ));
+            }
+        }
+        for hand in HAND_STEPS.captures_iter(sentence) {
+            // A budget ("within 1000 steps", "after 1000 steps, within 10⁻³") is
+            // written by hand; only a sentence that says reached or arrived claims
+            // the count.
+            if !first_crossing && STRONG_REACH_WORD.is_match(sentence) {
+                problems.push(format!(
+                    "{stem}.md line {line}: a sentence says reached \"{}\" with a step count \
+                     written by hand; take it from code with `Book::reached`",
+                    hand[0].trim()
+                ));
+            }
+        }
+    }
+    problems
+}
+
 /// The hand-written numbers each chapter may use: chapter file stem → numbers.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 pub struct Ledger(BTreeMap<String, LedgerChapter>);
@@ -240,6 +406,11 @@ pub fn audit(src_dir: &Path, ledger: &Ledger) -> Result<Audit> {
     chapters.sort();
     let mut audit = Audit::default();
     let mut seen_chapters = BTreeSet::new();
+    let numbers_path = src_dir.join(NUMBERS_FILE);
+    let rules = step_rules(
+        &std::fs::read_to_string(&numbers_path)
+            .with_context(|| format!("reading {}", numbers_path.display()))?,
+    );
     for path in chapters {
         let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         let text = std::fs::read_to_string(&path)?;
@@ -263,6 +434,7 @@ pub fn audit(src_dir: &Path, ledger: &Ledger) -> Result<Audit> {
                 ));
             }
         }
+        audit.problems.extend(reached_claims(&stem, &text, &rules));
         if let Some(allowed) = allowed {
             for stale in allowed.difference(&written) {
                 audit.problems.push(format!(
@@ -321,5 +493,49 @@ mod tests {
                 (8, "adagrad.rate".to_owned(), true),
             ]
         );
+    }
+
+    fn rules() -> BTreeMap<(String, String), StepRule> {
+        step_rules(
+            "[c]\n# held\n# steps: reached (below the target and held to the end, sweep::Outcome)\n\
+             held = \"593\"\n# crossing\n# steps: first crossing (the run may climb back above)\n\
+             cross = \"12\"\n# a rate\nrate = \"0.4\"\n",
+        )
+    }
+
+    #[test]
+    fn a_reached_step_count_counted_by_the_held_rule_passes() {
+        let text = "The run reaches $J < 10^{-6}$ after {{#number c.held}} steps.\n";
+        assert_eq!(reached_claims("c", text, &rules()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_reached_step_count_that_is_a_first_crossing_fails_unless_the_sentence_says_so() {
+        let text = "The run reaches $J < 10^{-6}$ after {{#number c.cross}} steps.\n";
+        let problems = reached_claims("c", text, &rules());
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("c.cross is a first crossing"), "{problems:?}");
+        let named = "It first crosses $10^{-6}$ at step {{#number c.cross}}, and reaches it \
+                     for good at step {{#number c.held}}.\n";
+        assert_eq!(reached_claims("c", named, &rules()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_reached_step_count_not_counted_by_a_rule_or_written_by_hand_fails() {
+        let text = "Centred reaches the target after {{#number c.rate}} steps. \
+                    Plain RMSprop reaches it in 760 steps.\n\n\
+                    One reaches it after {{#number c.held}} steps, the other after \
+                    {{#number c.cross}}.\n";
+        let problems = reached_claims("c", text, &rules());
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert!(problems[2].contains("c.cross is a first crossing"), "{problems:?}");
+        assert!(problems[0].contains("c.rate is not counted"), "{problems:?}");
+        assert!(problems[1].contains("\"in 760 steps\""), "{problems:?}");
+    }
+
+    #[test]
+    fn step_counts_in_sentences_that_do_not_say_reached_are_left_alone() {
+        let text = "After {{#number c.cross}} steps the cost is 3. It ran 1000 steps.\n";
+        assert_eq!(reached_claims("c", text, &rules()), Vec::<String>::new());
     }
 }

@@ -166,6 +166,24 @@ fn the_numbers_of_the_prose_come_from_code_or_are_listed_as_written_by_hand() {
 }
 
 #[test]
+fn every_reached_after_n_steps_in_the_book_is_held_to_the_end_of_its_budget() {
+    let src = crate::workspace::root().join("book/src");
+    let rules =
+        numbers::step_rules(&std::fs::read_to_string(src.join(numbers::NUMBERS_FILE)).unwrap());
+    assert!(!rules.is_empty(), "numbers.toml records no step rule: run `cargo xtask figures`");
+    let mut problems = Vec::new();
+    for entry in std::fs::read_dir(&src).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "md") {
+            let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+            let text = std::fs::read_to_string(&path).unwrap();
+            problems.extend(numbers::reached_claims(&stem, &text, &rules));
+        }
+    }
+    assert!(problems.is_empty(), "{} problem(s):\n  {}", problems.len(), problems.join("\n  "));
+}
+
+#[test]
 fn every_number_the_crates_computed_is_stated_by_its_chapter() {
     let src = crate::workspace::root().join("book/src");
     for (chapter, names) in numbers::load(&src).unwrap() {

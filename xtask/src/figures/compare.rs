@@ -85,12 +85,19 @@ pub struct PathRuns {
     pub rosenbrock_etas: &'static [f64],
     /// A legend entry's text for a finished run.
     pub legend: fn(&Trace) -> String,
+    /// The steps of the ellipse runs that the legend judges, if more than the 150
+    /// drawn: a run below a target at the last step drawn may still climb back.
+    pub ellipse_judged_steps: Option<usize>,
 }
 
 /// The methods' paths on the ellipse (top) and Rosenbrock's valley (bottom).
 pub fn paths_on_ellipse_and_rosenbrock(spec: &PathRuns) -> Result<String> {
     let ellipse = DiagonalQuadratic::ellipse();
     let ellipse_runs = runs(spec.methods, spec.ellipse_etas, &ellipse, &ELLIPSE_START, 150)?;
+    let judged_runs = match spec.ellipse_judged_steps {
+        Some(steps) => runs(spec.methods, spec.ellipse_etas, &ellipse, &ELLIPSE_START, steps)?,
+        None => ellipse_runs.clone(),
+    };
     let rosenbrock = Rosenbrock::default();
     let rosenbrock_runs =
         runs(spec.methods, spec.rosenbrock_etas, &rosenbrock, &ROSENBROCK_START, 2000)?;
@@ -100,7 +107,7 @@ pub fn paths_on_ellipse_and_rosenbrock(spec: &PathRuns) -> Result<String> {
             .collect()
     };
     let top_axes = ellipse_axes();
-    let top_legend = legend_of(&ellipse_runs);
+    let top_legend = legend_of(&judged_runs);
     let plot_width = (WIDTH - top_axes.y_label_area - RIGHT_MARGIN) as i32;
     let top_height =
         equal_aspect_height(WIDTH, header_height(Some(""), &top_legend, plot_width), &top_axes);

@@ -5,14 +5,14 @@
 
 use std::sync::OnceLock;
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, anyhow, bail, ensure};
 use datasets::RareFeatures;
 use objectives::{FiniteSum, Objective};
 use sweep::{METHODS, Method};
 
 use super::format::{eta_text, scientific};
 use super::plot::{
-    ADAGRAD, Axes, COLORS, Entry, GD, MUTED, Mark, Panel, RMSPROP, Stroke, draw_entry, svg,
+    ADAGRAD, Axes, COLORS, Entry, GD, INK, MUTED, Mark, Panel, RMSPROP, Stroke, draw_entry, svg,
 };
 use super::swept::best_eta;
 use crate::sweeps::problems::{self, BATCH_SIZES, EPOCHS};
@@ -287,8 +287,15 @@ pub fn rare_features() -> Result<String> {
     let rare = RareFeatures::course();
     let frequencies = rare.frequencies();
     let curvatures = rare.curvatures();
+    let stochastic = rare_stochastic(RARE_STOCHASTIC_NOISE)?;
     let mut entries = legend(&reruns.runs.iter().map(|r| r.method).collect::<Vec<_>>());
     entries.push(Entry::new("1/λⱼ: Newton's rate", MUTED, Mark::Dashed));
+    let adagrad = color(sweep::ADAGRAD);
+    entries.push(Entry::new(
+        format!("Adagrad, one sample a step, noisy targets (σ = {RARE_STOCHASTIC_NOISE})"),
+        adagrad,
+        Mark::Dashed,
+    ));
     svg(2 * 310 + 40, |root| {
         let (top, bottom) = root.split_vertically(310 + 40);
         let x = (frequencies.iter().copied().fold(f64::INFINITY, f64::min) / 1.5, 1.0);
@@ -301,8 +308,13 @@ pub fn rare_features() -> Result<String> {
         .log_x()
         .log_y()
         .ticks(5, 5);
-        let mut panel =
-            Panel::new(&top, Some("each weight's learning rate after 1000 steps"), &entries, axes)?;
+        let title =
+            "each weight's rate: full batch after 1000 steps; one sample a step after 20 epochs";
+        let mut panel = Panel::new(&top, Some(title), &entries, axes)?;
+        let points: Vec<(f64, f64)> =
+            frequencies.iter().copied().zip(stochastic.rates.iter().copied()).collect();
+        panel.line(&points, Stroke::dashed(adagrad))?;
+        panel.dots(&points, adagrad, 3)?;
         let newton: Vec<(f64, f64)> =
             frequencies.iter().zip(&curvatures).map(|(&p, &l)| (p, 1.0 / l)).collect();
         panel.line(&newton, Stroke::dashed(MUTED))?;
@@ -329,6 +341,62 @@ pub fn rare_features() -> Result<String> {
         }
         Ok(())
     })
+}
+
+/// The epochs of the stochastic rare-features run.
+pub const RARE_STOCHASTIC_EPOCHS: usize = 20;
+
+/// Adagrad on the rare-features problem in Duchi et al.'s online setting: one
+/// sample a step, drawn without replacement from the stream of seed 11, for
+/// [`RARE_STOCHASTIC_EPOCHS`] epochs from w = 0, at the full-batch run's best η. A
+/// weight sees a non-zero gradient only in the steps whose sample has its feature.
+pub struct StochasticRare {
+    /// Each weight's rate η/√(Gⱼ + ε) at the end.
+    pub rates: Vec<f64>,
+}
+
+/// σ, the noise of the targets in the noisy stochastic run: with σ = 0 every
+/// residual vanishes as the run converges and each Gⱼ freezes; with noise the
+/// gradients keep their size, as in Duchi et al.'s online setting.
+pub const RARE_STOCHASTIC_NOISE: f64 = 0.5;
+
+/// Runs [`StochasticRare`] on the rare-features problem whose targets have noise
+/// `noise` (0: the course's problem).
+pub fn rare_stochastic(noise: f64) -> Result<StochasticRare> {
+    let full = reruns("rare-features")?;
+    let adagrad = full.runs.iter().find(|r| r.method.name == "Adagrad").context("Adagrad")?;
+    let config = datasets::RareFeaturesConfig { noise, ..Default::default() };
+    let rare = RareFeatures::generate(&config).map_err(|e| anyhow!("{e}"))?;
+    let problem = rare.problem();
+    let n = problem.dimension();
+    let mut optimizer = (sweep::ADAGRAD.build)(adagrad.eta, n)?;
+    let mut sampler = datasets::BatchSampler::new(
+        problem.samples(),
+        1,
+        datasets::Sampling::WithoutReplacement,
+        11,
+    )
+    .map_err(|e| anyhow!("{e}"))?;
+    let (mut w, mut g) = (vec![0.0; n], vec![0.0; n]);
+    let steps = RARE_STOCHASTIC_EPOCHS * problem.samples();
+    for _ in 0..steps {
+        problem.batch_gradient(&w, sampler.next_batch(), &mut g);
+        optimizer.step(&mut w, &g);
+    }
+    ensure!(w.iter().all(|x| x.is_finite()), "the stochastic Adagrad run diverged");
+    let rates = optimizer.effective_learning_rates().context("Adagrad has rates")?;
+    Ok(StochasticRare { rates })
+}
+
+/// The slope of the least-squares line through (ln x, ln y): the exponent k of
+/// y ∝ xᵏ.
+pub fn log_slope(x: &[f64], y: &[f64]) -> f64 {
+    let n = x.len() as f64;
+    let (lx, ly): (Vec<f64>, Vec<f64>) = x.iter().zip(y).map(|(a, b)| (a.ln(), b.ln())).unzip();
+    let (mx, my) = (lx.iter().sum::<f64>() / n, ly.iter().sum::<f64>() / n);
+    let cov: f64 = lx.iter().zip(&ly).map(|(a, b)| (a - mx) * (b - my)).sum();
+    let var: f64 = lx.iter().map(|a| (a - mx) * (a - mx)).sum();
+    cov / var
 }
 
 /// J − J* against the epoch for batches of 1, 16 and all 569 samples, each method
@@ -364,9 +432,10 @@ pub fn noise_epochs() -> Result<String> {
 /// J − J* at the end of each of many epochs: each levels off at a floor that
 /// shrinks with η. Bottom: at the minimum w* of the standardized problem, for
 /// each weight, the root mean square of the one-sample gradients (the noise), the
-/// curvature Hⱼⱼ, and the √G that RMSprop builds there from one-sample gradients,
-/// each divided by its own geometric mean: √G follows the noise, not the
-/// curvature.
+/// √G that RMSprop builds there from one-sample gradients, the root of the
+/// curvature √Hⱼⱼ and the curvature Hⱼⱼ itself, each divided by its own geometric
+/// mean: √G follows √H (the gradients' second moment is about the Fisher, which is
+/// about the Hessian at the minimum), not H.
 pub fn noise_floor() -> Result<String> {
     let (problem, minimum) = problems::minibatch_problem()?;
     let sweep = sweeps::load()?.budgeted(&sweeps::minibatch_key(1))?;
@@ -382,11 +451,18 @@ pub fn noise_floor() -> Result<String> {
         let mean = (v.iter().map(|x| x.ln()).sum::<f64>() / v.len() as f64).exp();
         v.iter().map(|x| x / mean).collect()
     };
+    let root_h: Vec<f64> = curvature.iter().map(|h| h.sqrt()).collect();
     let series = [
         (normalize(&noise), INK_NOISE, "RMS of one-sample gradients"),
-        (normalize(&curvature), MUTED, "curvature Hⱼⱼ"),
         (normalize(&root_g), RMSPROP, "RMSprop's √Gⱼ"),
+        (normalize(&root_h), INK, "√Hⱼⱼ"),
+        (normalize(&curvature), MUTED, "curvature Hⱼⱼ"),
     ];
+    let (low, high) = (0.2, 5.0);
+    ensure!(
+        series.iter().flat_map(|(v, _, _)| v).all(|&x| x > low && x < high),
+        "a series of the bottom panel leaves its range ({low}, {high}): widen it"
+    );
     let shades =
         [plotters::style::RGBColor(240, 160, 120), GD, plotters::style::RGBColor(120, 40, 0)];
     svg(2 * 300 + 40, |root| {
@@ -411,13 +487,13 @@ pub fn noise_floor() -> Result<String> {
         let n = noise.len() as f64;
         let axes = Axes::new(
             (0.5, n + 0.5),
-            (0.2, 5.0),
+            (low, high),
             "weight j (the last is the intercept)",
             "÷ geometric mean",
         )
         .log_y()
         .ticks(8, 5);
-        let title = "at the minimum: what √G measures";
+        let title = "at the minimum: √G follows √H, the root of the curvature";
         let mut panel = Panel::new(&bottom, Some(title), &entries, axes)?;
         for (values, c, _) in &series {
             let points: Vec<(f64, f64)> =
@@ -459,4 +535,16 @@ pub fn noise_measures(
     let curvature: Vec<f64> = (0..n).map(|j| hessian.get(j, j)).collect();
     let root_g: Vec<f64> = rmsprop.accumulator().iter().map(|x| x.sqrt()).collect();
     Ok((noise, curvature, root_g))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_log_slope_of_a_power_law_is_its_exponent() {
+        let x = [0.001, 0.01, 0.1, 1.0];
+        let y: Vec<f64> = x.iter().map(|p: &f64| 3.0 * p.powf(-0.5)).collect();
+        assert!((log_slope(&x, &y) + 0.5).abs() < 1e-12);
+    }
 }

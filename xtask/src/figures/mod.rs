@@ -26,6 +26,8 @@ use anyhow::{Context, Result, bail};
 pub mod numbers;
 // Chapter "Vanilla gradient descent".
 mod gradient_descent;
+// Chapter "A learning rate per weight": ε as damping.
+mod damping;
 // Chapter "Adagrad".
 mod adagrad;
 // Chapter "RMSprop": the paths and the running average.
@@ -52,6 +54,8 @@ mod compare;
 mod swept;
 // Shared: the benchmark's measurements.
 mod measurements;
+// Shared: the course's one rule for "reached", for traced runs.
+mod arrival;
 // Shared: the ellipse and the points a run becomes.
 mod scene;
 // Shared: how numbers are written.
@@ -82,10 +86,11 @@ struct Figure {
 
 /// Every figure, in the order the book shows them, then the numbers the prose
 /// takes from code, then the data of the explorable figures (see [`explore`]).
-const FIGURES: [Figure; 46] = [
+const FIGURES: [Figure; 47] = [
     Figure { name: "gd-bowl.svg", draw: gradient_descent::bowl },
     Figure { name: "learning-rates.svg", draw: gradient_descent::learning_rates },
     Figure { name: "gd-ellipse.svg", draw: gradient_descent::ellipse },
+    Figure { name: "epsilon-damping.svg", draw: damping::damping_figure },
     Figure { name: "adagrad-rates.svg", draw: adagrad::rates },
     Figure { name: "adagrad-vs-gd.svg", draw: adagrad::versus_gd },
     Figure { name: "adagrad-stall.svg", draw: adagrad::stall },

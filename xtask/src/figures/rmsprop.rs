@@ -21,6 +21,7 @@ pub fn paths() -> Result<String> {
         ellipse_etas: &[0.4, 0.4, 0.05],
         rosenbrock_etas: &[0.001, 0.5, 0.003],
         legend: |trace| format!("{}, {} steps", trace.optimizer, trace.steps()),
+        ellipse_judged_steps: None,
     })
 }
 

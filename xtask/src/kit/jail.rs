@@ -112,6 +112,9 @@ pub struct View {
     /// A `/proc` of its own PID namespace (a build needs it; a test must not
     /// have it, see `descent-verdict`).
     pub proc: bool,
+    /// Paths inside what it may read that it must not see (hidden tests'
+    /// sources): an empty file or folder is mounted over each.
+    pub masked: Vec<PathBuf>,
 }
 
 impl View {
@@ -266,9 +269,10 @@ impl Jail {
         }
     }
 
-    /// `program` with `args`, to run in `dir` as user `uid`, seeing `view`,
-    /// locked down as far as this jail can; `env` is all of its environment
-    /// besides `PATH`, `HOME` and `TMPDIR`.
+    /// `program` with `args`, to run in `dir` as user `uid` (a run's
+    /// [`Slot`], or a grading slot's build user), seeing `view`, locked down as
+    /// far as this jail can; `env` is all of its environment besides `PATH`,
+    /// `HOME` and `TMPDIR`.
     pub fn command_as(
         &self,
         uid: u32,
@@ -346,19 +350,6 @@ impl Jail {
             command.env(key, value);
         }
         Ok(Jailed { command, group })
-    }
-
-    /// [`Self::command_as`] with the user id of a run `slot`.
-    pub fn command(
-        &self,
-        slot: &Slot<'_>,
-        program: &Path,
-        args: &[&str],
-        dir: &Path,
-        env: &[(&str, String)],
-        view: &View,
-    ) -> anyhow::Result<Jailed> {
-        self.command_as(slot.uid, program, args, dir, env, view)
     }
 
     /// bwrap's part of the command line: the namespaces and the root of its own.
@@ -468,6 +459,14 @@ impl Jail {
         for (host, inside) in &view.read_only_at {
             args.extend(["--ro-bind".into(), host.display().to_string()]);
             args.push(inside.display().to_string());
+        }
+        for path in &view.masked {
+            let shown = path.display().to_string();
+            if path.is_dir() {
+                args.extend(["--tmpfs".into(), shown]);
+            } else if path.exists() {
+                args.extend(["--ro-bind".into(), "/dev/null".into(), shown]);
+            }
         }
         if view.proc {
             args.extend(["--proc".into(), "/proc".into()]);

@@ -10,14 +10,15 @@
 //
 // The wrong submissions of `xtask/fixtures/wrong.toml`.
 pub mod fixtures;
-// The locked-down run of student code.
-pub mod jail;
 // The solution regions marked in the crates.
 pub mod regions;
 // The rubric: assignments, regions, tests and points.
 pub mod rubric;
-// The kit's own build folder, and cargo commands that build into it.
+// The kit's own build folder, and cargo commands that build into it (a
+// submission's build jailed).
 pub mod sandbox;
+// The locked-down run of student code.
+pub mod jail;
 // The grading workspace's manifest.
 pub mod manifest;
 // One build at a time in a kit target folder.

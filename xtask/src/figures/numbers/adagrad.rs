@@ -5,6 +5,7 @@ use anyhow::{Context, Result, ensure};
 use gd::{Stop, StopReason, minimize};
 use objectives::DiagonalQuadratic;
 use rmsprop::RmsProp;
+use sweep::Outcome;
 
 use super::book::Book;
 use crate::figures::format::{fixed, scientific};
@@ -87,9 +88,11 @@ pub(super) fn numbers(book: &mut Book) -> Result<()> {
         .context("a run with steps")?
         .first()
         .context("two weights")?;
+    let (stall_outcome, fast_outcome) =
+        (Outcome::of(&stall, 0.0, 1e-6), Outcome::of(&trace, 0.0, 1e-6));
     let reached =
-        stall.steps_to_reach(1e-6).context("Adagrad η = 0.05 should reach J < 1e-6 in the end")?;
-    let fast_reached = trace.steps_to_reach(1e-6).context("Adagrad η = 0.4 reaches J < 1e-6")?;
+        stall_outcome.steps().context("Adagrad η = 0.05 should reach J < 1e-6 in the end")?;
+    let fast_reached = fast_outcome.steps().context("Adagrad η = 0.4 reaches J < 1e-6")?;
     ensure!(
         reached > 10 * fast_reached,
         "η = 0.05 should take far longer than η = 0.4: {reached} against {fast_reached}"
@@ -118,17 +121,17 @@ pub(super) fn numbers(book: &mut Book) -> Result<()> {
         format!("{:.0}", last[0] / slow_rate),
         "how many times lower w₁'s frozen rate is with η = 0.05 than with η = 0.4",
     );
-    book.add(
+    book.reached(
         "adagrad",
         "stall-steps",
-        reached.to_string(),
+        stall_outcome,
         "steps until J < 1e-6 for Adagrad η = 0.05 on the ellipse",
-    );
-    book.add(
+    )?;
+    book.reached(
         "adagrad",
         "fast-steps",
-        fast_reached.to_string(),
+        fast_outcome,
         "steps until J < 1e-6 for Adagrad η = 0.4 on the ellipse",
-    );
+    )?;
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! runs at chosen learning rates.
 
 use anyhow::{Context, Result, ensure};
-use objectives::DiagonalQuadratic;
+use objectives::{DiagonalQuadratic, FiniteSum, Objective, SymmetricMatrix};
 use sweep::{ADAGRAD, Budget, GRADIENT_DESCENT, METHODS, Outcome, race};
 
 use super::book::Book;
@@ -25,6 +25,11 @@ fn best(swept: &Swept, method: &str) -> Result<(f64, usize)> {
     swept
         .best(index(method)?)
         .with_context(|| format!("{method} never reaches the target on {}", swept.problem.key))
+}
+
+/// A sweep's best steps, which `sweep::best` counts by `Outcome`'s rule.
+fn reached(step: usize) -> Outcome {
+    Outcome::Reached { step }
 }
 
 /// How many decades a method's window spans: log₁₀(largest/smallest η that reached).
@@ -64,26 +69,26 @@ fn window_numbers(book: &mut Book) -> Result<()> {
         eta_text(gd_eta),
         "GD's best η of the grid on the ellipse",
     );
-    book.add(CHAPTER, "ellipse-gd-best-steps", gd_steps.to_string(), "its steps");
+    book.reached(CHAPTER, "ellipse-gd-best-steps", reached(gd_steps), "its steps")?;
     book.add(
         CHAPTER,
         "ellipse-adagrad-best-eta",
         eta_text(ada_eta),
         "Adagrad's best η of the grid on the ellipse",
     );
-    book.add(CHAPTER, "ellipse-adagrad-best-steps", ada_steps.to_string(), "its steps");
+    book.reached(CHAPTER, "ellipse-adagrad-best-steps", reached(ada_steps), "its steps")?;
     // Off the grid: GD at its optimal η = 2/(μ + L), and at 2/L exactly.
     let optimal = 2.0 / (0.2 + 4.0);
-    let at_optimal =
-        ellipse_steps(GRADIENT_DESCENT, optimal)?.steps().context("GD at 2/(μ + L) arrives")?;
+    let optimal_outcome = ellipse_steps(GRADIENT_DESCENT, optimal)?;
+    let at_optimal = optimal_outcome.steps().context("GD at 2/(μ + L) arrives")?;
     ensure!(at_optimal <= gd_steps, "2/(μ + L) should be at least as fast as the grid's best");
     book.add(CHAPTER, "ellipse-gd-optimal-eta", fixed(optimal, 3), "2/(μ + L) on the ellipse");
-    book.add(
+    book.reached(
         CHAPTER,
         "ellipse-gd-optimal-steps",
-        at_optimal.to_string(),
+        optimal_outcome,
         "GD's steps at η = 2/(μ + L)",
-    );
+    )?;
     let at_edge = ellipse_steps(GRADIENT_DESCENT, 0.5)?;
     ensure!(
         matches!(at_edge, Outcome::Stalled { .. }),
@@ -94,26 +99,47 @@ fn window_numbers(book: &mut Book) -> Result<()> {
         (4.0, "ellipse-adagrad-steps-at-4"),
         (8.0, "ellipse-adagrad-steps-at-8"),
     ] {
-        let steps = ellipse_steps(ADAGRAD, eta)?.steps().context("Adagrad arrives")?;
-        book.add(CHAPTER, name, steps.to_string(), "Adagrad's steps on the ellipse at this η");
+        book.reached(
+            CHAPTER,
+            name,
+            ellipse_steps(ADAGRAD, eta)?,
+            "Adagrad's steps on the ellipse at this η",
+        )?;
     }
-    let gd_fixed = ellipse_steps(GRADIENT_DESCENT, 0.4)?.steps().context("GD at 0.4 arrives")?;
-    book.add(
+    book.reached(
         CHAPTER,
         "summary-gd-steps",
-        gd_fixed.to_string(),
+        ellipse_steps(GRADIENT_DESCENT, 0.4)?,
         "GD's steps on the ellipse at the course's η = 0.4 (the summary table's)",
-    );
-    let at_fixed = ellipse_steps(ADAGRAD, 0.4)?.steps().context("Adagrad at 0.4 arrives")?;
+    )?;
+    let fixed_outcome = ellipse_steps(ADAGRAD, 0.4)?;
+    let at_fixed = fixed_outcome.steps().context("Adagrad at 0.4 arrives")?;
     ensure!(
         at_fixed > gd_steps,
         "at the course's fixed η = 0.4 Adagrad should be slower than GD's best"
     );
-    book.add(
+    book.reached(
         CHAPTER,
         "ellipse-adagrad-steps-at-04",
-        at_fixed.to_string(),
+        fixed_outcome,
         "Adagrad's steps on the ellipse at the course's η = 0.4",
+    )?;
+    // Adagrad's best η is a distance: its first step overshoots far up the walls.
+    let mut optimizer = (ADAGRAD.build)(ada_eta, 2)?;
+    let first = gd::minimize(
+        &DiagonalQuadratic::ellipse(),
+        optimizer.as_mut(),
+        &ELLIPSE_START,
+        gd::Stop::after(1),
+    );
+    let (j0, j1) = (first.losses[0], first.losses[1]);
+    ensure!(j1 > 100.0 * j0, "Adagrad's best η should overshoot on its first step: {j0} → {j1}");
+    book.add(CHAPTER, "ellipse-start-j", fixed(j0, 1), "J at the ellipse's start (−5, −2)");
+    book.add(
+        CHAPTER,
+        "ellipse-adagrad-best-first-j",
+        format!("{j1:.0}"),
+        "J after the first step of Adagrad at its best η on the ellipse",
     );
     for (method, name) in [
         ("gradient descent", "ellipse-gd-decades"),
@@ -200,36 +226,36 @@ fn limit_numbers(book: &mut Book) -> Result<()> {
         valley_gd.abs_diff(ellipse_gd) * 10 < ellipse_gd,
         "the rotation should not matter to GD"
     );
-    book.add(
+    book.reached(
         CHAPTER,
         "valley-gd-best-steps",
-        valley_gd.to_string(),
+        reached(valley_gd),
         "GD's best steps on the rotated valley",
-    );
-    book.add(
+    )?;
+    book.reached(
         CHAPTER,
         "valley-adagrad-best-steps",
-        valley_adagrad.to_string(),
+        reached(valley_adagrad),
         "Adagrad's best steps on the rotated valley",
-    );
+    )?;
     let (bowl_gd_eta, bowl_gd) = best(bowl, "gradient descent")?;
     let (_, bowl_adagrad) = best(bowl, "Adagrad")?;
     let (_, bowl_adam) = best(bowl, "Adam")?;
     ensure!(bowl_gd < bowl_adagrad && bowl_gd < bowl_adam, "tuned GD should win on the bowl");
     book.add(CHAPTER, "bowl-gd-best-eta", eta_text(bowl_gd_eta), "GD's best η on the bowl");
-    book.add(CHAPTER, "bowl-gd-best-steps", bowl_gd.to_string(), "its steps");
-    book.add(
+    book.reached(CHAPTER, "bowl-gd-best-steps", reached(bowl_gd), "its steps")?;
+    book.reached(
         CHAPTER,
         "bowl-adagrad-best-steps",
-        bowl_adagrad.to_string(),
+        reached(bowl_adagrad),
         "Adagrad's best steps on the bowl",
-    );
-    book.add(
+    )?;
+    book.reached(
         CHAPTER,
         "bowl-adam-best-steps",
-        bowl_adam.to_string(),
+        reached(bowl_adam),
         "Adam's best steps on the bowl",
-    );
+    )?;
     let adagrad = index("Adagrad")?;
     ensure!(
         rosenbrock.window(adagrad).is_none(),
@@ -242,7 +268,7 @@ fn limit_numbers(book: &mut Book) -> Result<()> {
         eta_text(rosen_adam_eta),
         "Adam's best η on Rosenbrock",
     );
-    book.add(CHAPTER, "rosenbrock-adam-best-steps", rosen_adam.to_string(), "its steps");
+    book.reached(CHAPTER, "rosenbrock-adam-best-steps", reached(rosen_adam), "its steps")?;
     book.add(
         CHAPTER,
         "rosenbrock-adam-decades",
@@ -339,6 +365,7 @@ pub(super) fn data_numbers(book: &mut Book) -> Result<()> {
             "the training accuracy at w*",
         );
     }
+    conditioning_numbers(book, &data)?;
     let raw_sweep = crate::sweeps::load()?.budgeted("breast-cancer-raw")?;
     let raw_best = (0..raw_sweep.methods.len())
         .filter_map(|k| raw_sweep.best(k).map(|(_, gap)| gap))
@@ -392,22 +419,91 @@ pub(super) fn data_numbers(book: &mut Book) -> Result<()> {
     );
     let gd_std =
         standardized.runs.iter().find(|r| r.method.name == "gradient descent").context("GD")?;
-    let reach = gd_std
-        .gaps
-        .iter()
-        .position(|&g| g < 1e-6)
-        .context("GD reaches 1e-6 on standardized features")?;
-    book.add(
+    book.reached(
         CHAPTER,
         "cancer-standardized-gd-steps",
-        reach.to_string(),
-        "the step at which GD (best η) first has J − J* < 1e-6 on standardized features",
-    );
+        crate::figures::arrival::of_gaps(&gd_std.gaps, 1e-6),
+        "the step from which GD (best η) holds J − J* < 1e-6 on standardized features",
+    )?;
     book.add(
         CHAPTER,
         "cancer-standardized-gd-eta",
         eta_text(gd_std.eta),
         "GD's best η on standardized features",
+    );
+    Ok(())
+}
+
+/// κ of D^(−1/2)·H·D^(−1/2), D = diag(H): the Hessian after the Jacobi rescaling,
+/// which gives every weight the curvature 1 (the diagonal rescaling a per-weight
+/// rate can at best imitate).
+fn jacobi_kappa(hessian: &SymmetricMatrix) -> f64 {
+    let n = hessian.dimension();
+    let root: Vec<f64> = (0..n).map(|j| hessian.get(j, j).sqrt()).collect();
+    // Each entry from the upper triangle, so that the rows are exactly symmetric.
+    let entry = |i: usize, j: usize| hessian.get(i.min(j), i.max(j)) / (root[i] * root[j]);
+    let rows: Vec<Vec<f64>> = (0..n).map(|i| (0..n).map(|j| entry(i, j)).collect()).collect();
+    SymmetricMatrix::from_rows(&rows).condition_number()
+}
+
+/// The correlation of features `j` and `k` of `data` over its samples.
+fn correlation(data: &datasets::Dataset, j: usize, k: usize) -> f64 {
+    let (means, sds) = (data.means(), data.standard_deviations());
+    let n = data.samples() as f64;
+    data.rows().map(|row| (row[j] - means[j]) * (row[k] - means[k])).sum::<f64>()
+        / (n * sds[j] * sds[k])
+}
+
+/// What standardizing does to the breast-cancer problem, step by step: κ of the
+/// Hessian at w* raw, after the Jacobi rescaling, with each feature divided by its
+/// standard deviation but not centred, and standardized; and the correlations that
+/// no diagonal rescaling removes.
+fn conditioning_numbers(book: &mut Book, data: &datasets::Dataset) -> Result<()> {
+    let kappa_at_minimum = |problem: &objectives::LogisticRegression| -> Result<SymmetricMatrix> {
+        let w = problem.minimizer().context("the problem has a minimizer")?;
+        Ok(problem.hessian(&w))
+    };
+    let raw = kappa_at_minimum(&problems::breast_cancer(false)?)?;
+    let sds = data.standard_deviations();
+    let rows: Vec<Vec<f64>> =
+        data.rows().map(|row| row.iter().zip(&sds).map(|(x, s)| x / s).collect()).collect();
+    let scaled =
+        objectives::LogisticRegression::new(rows, data.labels().to_vec(), problems::RIDGE)?;
+    let scaled = kappa_at_minimum(&scaled)?.condition_number();
+    let standardized = kappa_at_minimum(&problems::breast_cancer(true)?)?.condition_number();
+    let (raw_kappa, jacobi) = (raw.condition_number(), jacobi_kappa(&raw));
+    ensure!(
+        raw_kappa > 100.0 * jacobi
+            && jacobi > 100.0 * standardized
+            && scaled > 100.0 * standardized,
+        "centring should do most of the work: raw {raw_kappa:e}, Jacobi {jacobi:e}, scaled \
+         {scaled:e}, standardized {standardized:e}"
+    );
+    book.add(
+        CHAPTER,
+        "cancer-jacobi-kappa",
+        scientific(jacobi, 1),
+        "κ of the raw Hessian at w* after the Jacobi rescaling D^(−1/2)·H·D^(−1/2)",
+    );
+    book.add(
+        CHAPTER,
+        "cancer-scaled-kappa",
+        scientific(scaled, 1),
+        "κ at w* with each feature divided by its standard deviation, not centred",
+    );
+    let names = data.feature_names();
+    let find = |name: &str| names.iter().position(|n| n == name).context("a feature");
+    let size = [find("mean radius")?, find("mean perimeter")?, find("mean area")?];
+    let least = [(0, 1), (0, 2), (1, 2)]
+        .iter()
+        .map(|&(a, b)| correlation(data, size[a], size[b]))
+        .fold(1.0f64, f64::min);
+    ensure!(least > 0.95, "radius, perimeter and area should be strongly correlated: {least}");
+    book.add(
+        CHAPTER,
+        "cancer-size-correlation",
+        fixed(least, 2),
+        "the least correlation among mean radius, mean perimeter and mean area",
     );
     Ok(())
 }
@@ -480,6 +576,52 @@ pub(super) fn rare_numbers(book: &mut Book) -> Result<()> {
         scientific(worst_adagrad.max(f64::MIN_POSITIVE), 0),
         "Adagrad's largest error on any weight after 1000 steps",
     );
+    // Which regime: the full-batch rates against pⱼ, and a true stochastic run's.
+    let full_slope = crate::figures::data::log_slope(&frequencies, rates);
+    let slope = |noise: f64| -> Result<f64> {
+        let run = crate::figures::data::rare_stochastic(noise)?;
+        Ok(crate::figures::data::log_slope(&frequencies, &run.rates))
+    };
+    let (clean_slope, noisy_slope) =
+        (slope(0.0)?, slope(crate::figures::data::RARE_STOCHASTIC_NOISE)?);
+    ensure!(
+        (full_slope + 1.0).abs() < 0.1 && (noisy_slope + 0.5).abs() < 0.1,
+        "full-batch rates should go like 1/pⱼ ({full_slope}), online ones like 1/√pⱼ ({noisy_slope})"
+    );
+    ensure!(
+        clean_slope > noisy_slope,
+        "without noise the online rates should freeze flatter: {clean_slope}"
+    );
+    book.add(
+        CHAPTER,
+        "rare-full-slope",
+        fixed(full_slope, 2),
+        "k of Adagrad's full-batch rates ∝ pⱼᵏ after 1000 steps (least squares in log–log)",
+    );
+    book.add(
+        CHAPTER,
+        "rare-online-slope",
+        fixed(noisy_slope, 2),
+        "k of Adagrad's rates ∝ pⱼᵏ, one sample a step for 20 epochs, noisy targets",
+    );
+    book.add(
+        CHAPTER,
+        "rare-online-clean-slope",
+        fixed(clean_slope, 2),
+        "k of Adagrad's rates ∝ pⱼᵏ, one sample a step for 20 epochs, the course's exact targets",
+    );
+    book.add(
+        CHAPTER,
+        "rare-online-epochs",
+        crate::figures::data::RARE_STOCHASTIC_EPOCHS.to_string(),
+        "epochs of the one-sample runs",
+    );
+    book.add(
+        CHAPTER,
+        "rare-online-noise",
+        crate::figures::data::RARE_STOCHASTIC_NOISE.to_string(),
+        "σ of the noisy targets",
+    );
     let kappa = curvatures.iter().copied().fold(0.0f64, f64::max)
         / curvatures.iter().copied().fold(f64::INFINITY, f64::min);
     book.add(
@@ -537,22 +679,76 @@ pub(super) fn noise_numbers(book: &mut Book) -> Result<()> {
         ratios.iter().copied().fold(0.0f64, f64::max)
             / ratios.iter().copied().fold(f64::INFINITY, f64::min)
     };
-    let (to_noise, to_curvature) = (spread(&root_g, &noise), spread(&root_g, &curvature));
+    // Units: √G (like the gradient) scales like √H, not like H. Measured
+    // properly, the noise's RMS follows √Hⱼⱼ, and the curvature Hⱼⱼ much less.
+    let root_h: Vec<f64> = curvature.iter().map(|h| h.sqrt()).collect();
+    let (to_noise, to_root_h, to_curvature) =
+        (spread(&root_g, &noise), spread(&noise, &root_h), spread(&noise, &curvature));
     ensure!(
-        to_curvature > 2.0 * to_noise,
-        "√G should follow the noise much more closely than the curvature"
+        to_curvature > 2.0 * to_root_h,
+        "the noise should follow √H much more closely than H: {to_root_h} against {to_curvature}"
     );
     book.add(
         CHAPTER,
         "noise-sqrtg-spread-noise",
-        format!("{to_noise:.1}"),
+        format!("{to_noise:.2}"),
         "max/min over weights of √Gⱼ / RMSⱼ",
     );
     book.add(
         CHAPTER,
-        "noise-sqrtg-spread-curvature",
+        "noise-rms-spread-root-curvature",
+        format!("{to_root_h:.2}"),
+        "max/min over weights of RMSⱼ / √Hⱼⱼ",
+    );
+    book.add(
+        CHAPTER,
+        "noise-rms-spread-curvature",
         format!("{to_curvature:.1}"),
-        "max/min over weights of √Gⱼ / Hⱼⱼ",
+        "max/min over weights of RMSⱼ / Hⱼⱼ",
+    );
+    // Why: at w*, the one-sample gradient's second moment (the empirical Fisher)
+    // weighs xᵢⱼ² by (σᵢ − yᵢ)², the Hessian by σᵢ(1 − σᵢ), whose expectation is
+    // the same when the model is right.
+    let w_star = problem.minimizer().context("the standardized problem has a minimizer")?;
+    let n = problem.samples() as f64;
+    let (residual, variance) = (0..problem.samples()).fold((0.0, 0.0), |(r, v), i| {
+        let p = objectives::sigmoid(problem.logit(&w_star, i));
+        let y = problem.labels()[i];
+        (r + (p - y) * (p - y) / n, v + p * (1.0 - p) / n)
+    });
+    ensure!(
+        residual < variance && residual > 0.25 * variance,
+        "the Fisher's weights should be of the Hessian's order: {residual} against {variance}"
+    );
+    book.add(
+        CHAPTER,
+        "fisher-mean-residual",
+        fixed(residual, 3),
+        "mean (σᵢ − yᵢ)² at w*, standardized problem: the empirical Fisher's weight",
+    );
+    book.add(
+        CHAPTER,
+        "fisher-mean-variance",
+        fixed(variance, 3),
+        "mean σᵢ(1 − σᵢ) at w*, standardized problem: the Hessian's weight",
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_jacobi_rescaling_of_a_diagonal_hessian_has_condition_number_one() {
+        let h = SymmetricMatrix::from_rows(&[vec![4.0, 0.0], vec![0.0, 0.01]]);
+        assert!((jacobi_kappa(&h) - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn the_jacobi_rescaling_leaves_the_correlation_it_cannot_undo() {
+        // Unit curvatures with correlation ρ = 0.9: eigenvalues 1 ± ρ, κ = 19.
+        let h = SymmetricMatrix::from_rows(&[vec![100.0, 9.0], vec![9.0, 1.0]]);
+        assert!((jacobi_kappa(&h) - 19.0).abs() < 1e-9, "{}", jacobi_kappa(&h));
+    }
 }

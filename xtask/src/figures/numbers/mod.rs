@@ -19,6 +19,8 @@ use anyhow::{Context, Result, bail};
 // the stair of the imports (a module uses only the modules below it); the comment
 // above each line keeps rustfmt from sorting them.
 //
+// per-weight.md
+mod per_weight;
 // adagrad.md
 mod adagrad;
 // momentum.md
@@ -45,6 +47,7 @@ pub const FILE: &str = "numbers.toml";
 /// Every number of the book, computed and checked.
 pub fn all() -> Result<Vec<Number>> {
     let mut book = Book::default();
+    per_weight::numbers(&mut book).context("the numbers of per-weight.md")?;
     adagrad::numbers(&mut book).context("the numbers of adagrad.md")?;
     momentum::numbers(&mut book).context("the numbers of momentum.md")?;
     libraries::numbers(&mut book).context("the numbers of libraries.md")?;
@@ -78,6 +81,9 @@ pub fn to_toml(numbers: &[Number]) -> String {
         in_chapter.sort_by_key(|n| n.name.as_str());
         for number in in_chapter {
             let _ = writeln!(out, "# {}", number.about);
+            if let Some(rule) = number.steps {
+                let _ = writeln!(out, "{}", rule.comment());
+            }
             let _ = writeln!(out, "{} = {:?}", number.name, number.value);
         }
     }
@@ -91,13 +97,32 @@ mod tests {
     #[test]
     fn the_toml_groups_numbers_by_chapter_with_their_description() {
         let numbers = [
-            Number { chapter: "b", name: "y".into(), value: "2".into(), about: "why" },
-            Number { chapter: "a", name: "x".into(), value: "−1.5".into(), about: "ex" },
+            Number { chapter: "b", name: "y".into(), value: "2".into(), about: "why", steps: None },
+            Number {
+                chapter: "a",
+                name: "x".into(),
+                value: "−1.5".into(),
+                about: "ex",
+                steps: None,
+            },
+            Number {
+                chapter: "a",
+                name: "z".into(),
+                value: "7".into(),
+                about: "arrives",
+                steps: Some(crate::book::numbers::StepRule::Held),
+            },
         ];
         let text = to_toml(&numbers);
         assert!(text.find("[a]").unwrap() < text.find("[b]").unwrap(), "{text}");
         assert!(text.contains("# ex\nx = \"−1.5\"\n"), "{text}");
         let parsed: toml::Table = toml::from_str(&text).unwrap();
         assert_eq!(parsed["b"]["y"].as_str(), Some("2"));
+        let rules = crate::book::numbers::step_rules(&text);
+        assert_eq!(
+            rules.get(&("a".to_owned(), "z".to_owned())),
+            Some(&crate::book::numbers::StepRule::Held)
+        );
+        assert_eq!(rules.len(), 1, "{rules:?}");
     }
 }

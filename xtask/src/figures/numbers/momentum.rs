@@ -4,6 +4,7 @@ use anyhow::{Context, Result, ensure};
 use gd::{Optimizer, Stop, minimize};
 use momentum::{AdamConfig, MomentumConfig, bias_correction};
 use objectives::DiagonalQuadratic;
+use sweep::Outcome;
 
 use super::book::Book;
 use crate::figures::format::fixed;
@@ -117,7 +118,7 @@ pub(super) fn numbers(book: &mut Book) -> Result<()> {
     );
     book.add("momentum", "adam-bound-limit", fixed(bound, 2), "(1 − β₁)/√((1 − β₂)(1 − β₁²/β₂)) for Adam's defaults: the limit of the true bound on |Δw|/η");
     // The top panel of momentum-paths: η = 0.48, β = 0 (GD) against β = 0.3.
-    let arrival = |beta: f64| -> Result<usize> {
+    let arrival = |beta: f64| -> Result<Outcome> {
         let mut optimizer = MomentumConfig::new(0.48).momentum(beta).build(2)?;
         let trace = minimize(
             &DiagonalQuadratic::ellipse(),
@@ -125,24 +126,44 @@ pub(super) fn numbers(book: &mut Book) -> Result<()> {
             &ELLIPSE_START,
             Stop::after(1000),
         );
-        trace.steps_to_reach(1e-6).context("the run does not reach J < 1e-6")
+        Ok(Outcome::of(&trace, 0.0, 1e-6))
     };
-    let (gd_steps, damped_steps) = (arrival(0.0)?, arrival(0.3)?);
+    let (gd_outcome, damped_outcome) = (arrival(0.0)?, arrival(0.3)?);
+    let gd_steps = gd_outcome.steps().context("GD at η = 0.48 reaches J < 1e-6")?;
+    let damped_steps = damped_outcome.steps().context("β = 0.3 at η = 0.48 reaches J < 1e-6")?;
     ensure!(
         (damped_steps as f64) < 0.6 * gd_steps as f64,
         "β = 0.3 should arrive in about half GD's steps: {damped_steps} against {gd_steps}"
     );
-    book.add(
+    book.reached(
         "momentum",
         "paths-gd-steps",
-        gd_steps.to_string(),
+        gd_outcome,
         "steps to J < 1e-6 of GD at η = 0.48 on the ellipse (momentum-paths, top)",
+    )?;
+    book.reached(
+        "momentum",
+        "paths-damped-steps",
+        damped_outcome,
+        "steps to J < 1e-6 of heavy ball β = 0.3 at η = 0.48 (momentum-paths, top)",
+    )?;
+    // The loss figure draws GD at η = 0.4 on the ellipse: its factor per step is
+    // max(|1 − 0.4·0.2|, |1 − 0.4·4|), measured on the crate's step.
+    let drawn = [mu, l]
+        .iter()
+        .map(|&lambda| measured_contraction(0.4, 0.0, lambda))
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .fold(0.0f64, f64::max);
+    ensure!(
+        drawn > gd_best && drawn < best_at_beta,
+        "GD at η = 0.4 should contract more slowly than at its best, faster than β = 0.9"
     );
     book.add(
         "momentum",
-        "paths-damped-steps",
-        damped_steps.to_string(),
-        "steps to J < 1e-6 of heavy ball β = 0.3 at η = 0.48 (momentum-paths, top)",
+        "gd-drawn-rate",
+        fixed(drawn, 2),
+        "GD's factor per step at η = 0.4 on the ellipse, the η of the loss figure, measured",
     );
     Ok(())
 }

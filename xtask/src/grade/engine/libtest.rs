@@ -3,7 +3,7 @@
 //! and the one message a student reads.
 
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::bail;
@@ -40,7 +40,7 @@ pub fn list(binary: &Path, workspace: &Path, jail: &Jail) -> anyhow::Result<Vec<
         let slot = jail.slot();
         let view = View::test(workspace, binary);
         let mut jailed =
-            jail.command(&slot, binary, &args, workspace, &test_env(workspace), &view)?;
+            jail.command_as(slot.uid, binary, &args, workspace, &test_env(workspace), &view)?;
         let finished = process::run_with_limit(&mut jailed.command, Duration::from_secs(60))?;
         if finished.code != Some(0) {
             bail!("{} --list failed: {}{}", binary.display(), finished.stdout, finished.stderr);
@@ -75,6 +75,9 @@ pub struct TestRun<'a> {
     pub workspace: &'a Path,
     /// The graded suite's package folder, where the test runs.
     pub package_dir: &'a Path,
+    /// Sources the test must not see (the hidden tests': a student's code
+    /// could print them into its own feedback).
+    pub masked: &'a [PathBuf],
 }
 
 /// Runs one test alone, by exact name, jailed, within `timeout`.
@@ -86,9 +89,9 @@ pub struct TestRun<'a> {
 /// a `#[should_panic(expected = …)]` still checks its message.
 pub fn run_one(run: &TestRun<'_>, jail: &Jail, timeout: Duration) -> anyhow::Result<Ran> {
     let slot = jail.slot();
-    let view = View::test(run.workspace, run.binary);
-    let mut jailed = jail.command(
-        &slot,
+    let view = View { masked: run.masked.to_vec(), ..View::test(run.workspace, run.binary) };
+    let mut jailed = jail.command_as(
+        slot.uid,
         run.binary,
         &[run.path, "--exact", "--test-threads", "1"],
         run.package_dir,

@@ -81,7 +81,8 @@ fn diagnose_into(
 pub fn run(probe: &Path, workspace: &Path, jail: &Jail) -> anyhow::Result<Probes> {
     let slot = jail.slot();
     let view = View::test(workspace, probe);
-    let mut jailed = jail.command(&slot, probe, &[], workspace, &test_env(workspace), &view)?;
+    let mut jailed =
+        jail.command_as(slot.uid, probe, &[], workspace, &test_env(workspace), &view)?;
     let ran = process::run_with_limit(&mut jailed.command, Duration::from_secs(30))?;
     Ok(diagnose::parse(&ran.stdout))
 }

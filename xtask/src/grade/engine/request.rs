@@ -115,3 +115,29 @@ pub fn limits(rubric: &Rubric, request: &Request) -> Limits {
 pub fn default_workers() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_instructors_chapter_states_the_defaults_the_grader_uses() {
+        let chapter =
+            fs::read_to_string(crate::workspace::root().join("book/src/instructors.md")).unwrap();
+        let budget = format!("`--test-budget`, {} s by default", DEFAULT_TEST_BUDGET.as_secs());
+        let build = format!("stopped after {} s of wall time", DEFAULT_BUILD_TIMEOUT.as_secs());
+        for stated in [budget, build] {
+            assert!(chapter.contains(&stated), "book/src/instructors.md does not say: {stated}");
+        }
+        let limits = crate::kit::jail::Limits::default();
+        let tmp = format!("fresh {} MiB tmpfs", limits.tmp_bytes >> 20);
+        let group = format!(
+            "{} GiB\n  of memory and {} processes and threads",
+            limits.group_memory_bytes >> 30,
+            limits.processes
+        );
+        for stated in [tmp, group] {
+            assert!(chapter.contains(&stated), "book/src/instructors.md does not say: {stated}");
+        }
+    }
+}

@@ -31,6 +31,15 @@ pub fn grade(
     // Libtest must report every other test of the binary filtered out.
     let others = found.len().saturating_sub(1);
     let package_dir = workspace.join("tests");
+    // The hidden tests' sources, which no test process is shown.
+    let masked: Vec<std::path::PathBuf> = hidden
+        .iter()
+        .flat_map(|name| {
+            let tests = package_dir.join("tests");
+            [tests.join(format!("{name}.rs")), tests.join(name)]
+        })
+        .filter(|p| p.exists())
+        .collect();
     let scored = rubric.scored_tests();
     // Each test in a jailed process of its own, `workers` at once: a test's time
     // limit is its own, whatever runs beside it. A submission's time is bounded
@@ -66,6 +75,7 @@ pub fn grade(
                     others,
                     workspace,
                     package_dir: &package_dir,
+                    masked: &masked,
                 };
                 let ran = libtest::run_one(&run, jail, timeout)?;
                 if ran.0 == Outcome::TimedOut

@@ -160,6 +160,39 @@ fn the_student_copy_builds_and_its_panicking_stub_scores_zero() {
 }
 
 #[test]
+fn a_test_process_cannot_read_the_hidden_tests_source() {
+    if !crate::kit::jail::is_root() {
+        eprintln!("not root: the jail's root of its own is not tried here");
+        return;
+    }
+    let course = mini_course();
+    let hidden = tempfile::tempdir().unwrap();
+    fs::write(
+        hidden.path().join("hidden.rs"),
+        "#[test]\nfn doubles_zero() { assert_eq!(calc::double(0), 0); } // secret\n",
+    )
+    .unwrap();
+    fs::write(
+        hidden.path().join("rubric.toml"),
+        "[[assignment]]\nid = \"double\"\ntests = { \"hidden::doubles_zero\" = 10 }\n",
+    )
+    .unwrap();
+    // Reads the hidden test's file and prints it into its own feedback.
+    let submission = submission_with(
+        "{ let t = std::fs::read_to_string(\"tests/hidden.rs\").unwrap_or_default(); \
+         panic!(\"source: [{t}]\") }",
+    );
+    let report = grade(&Request {
+        extra_tests: Some(hidden.path().to_path_buf()),
+        ..request(course.path(), submission.path())
+    })
+    .unwrap();
+    let message = &report.test("hidden::doubles_zero").unwrap().message;
+    assert!(message.contains("source: []"), "{message}");
+    assert!(!report.tests.iter().any(|t| t.message.contains("secret")), "{}", report.table());
+}
+
+#[test]
 fn hidden_tests_are_added_and_scored_at_grading_time() {
     let course = mini_course();
     let hidden = tempfile::tempdir().unwrap();

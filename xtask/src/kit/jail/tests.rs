@@ -34,8 +34,9 @@ fn a_jailed_process_gets_only_the_environment_it_is_given() {
     let folder = tempfile::tempdir().unwrap();
     let env = Path::new("/usr/bin/env");
     let view = View::test(folder.path(), env);
-    let mut jailed =
-        jail.command(&slot, env, &[], folder.path(), &[("CI", "true".to_string())], &view).unwrap();
+    let mut jailed = jail
+        .command_as(slot.uid, env, &[], folder.path(), &[("CI", "true".to_string())], &view)
+        .unwrap();
     let finished = run_with_limit(&mut jailed.command, Duration::from_secs(30)).unwrap();
     let mut keys: Vec<&str> =
         finished.stdout.lines().filter_map(|l| l.split_once('=').map(|(k, _)| k)).collect();
@@ -68,8 +69,8 @@ fn as_root_the_jail_shows_only_its_view_and_runs_as_its_own_user() {
         course = course.display()
     );
     let mut jailed = jail
-        .command(
-            &slot,
+        .command_as(
+            slot.uid,
             Path::new("/bin/sh"),
             &["-c", &script],
             folder.path(),
@@ -117,8 +118,8 @@ fn as_root_a_run_and_its_children_share_one_memory_budget() {
     // when the input has no line break.
     let script = "for i in 1 2 3; do head -c 64M /dev/zero | tail -c 64M > /dev/null & done; wait";
     let mut jailed = jail
-        .command(
-            &slot,
+        .command_as(
+            slot.uid,
             Path::new("/bin/sh"),
             &["-c", script],
             folder.path(),
