@@ -108,7 +108,7 @@ pub fn hint(root: &Path, which: Option<&str>) -> anyhow::Result<bool> {
     let shown = (seen.get(&assignment.id).copied().unwrap_or(0) + 1).min(given.len());
     println!("{}: hint {shown} of {}\n", assignment.title, given.len());
     for (number, hint) in given.iter().take(shown).enumerate() {
-        println!("{}. {}", number + 1, hint.text.trim());
+        println!("{}. {}", number + 1, hint.text.trim().replace('\n', "\n   "));
         if let (Some(section), Some(chapter)) =
             (&hint.read, hint.chapter.as_ref().or(assignment.chapter.as_ref()))
         {
@@ -117,7 +117,9 @@ pub fn hint(root: &Path, which: Option<&str>) -> anyhow::Result<bool> {
         println!();
     }
     if shown < given.len() {
-        println!("Run `cargo learn hint` again for the next one.");
+        let again =
+            which.map_or("cargo learn hint".to_string(), |w| format!("cargo learn hint {w}"));
+        println!("Run `{again}` again for the next one.");
     }
     seen.insert(assignment.id.clone(), shown);
     let text: String = seen.iter().map(|(id, n)| format!("{id} {n}\n")).collect();
