@@ -54,6 +54,10 @@ pub const COURSE_FILES: &[&str] = &[
     "crates",
     "tests",
     "xtask",
+    // The shared feedback crate (the grader's) and the student's checker, whose
+    // example is the diagnosis probe.
+    "feedback",
+    "learn",
 ];
 
 /// `setup.sh`: run once as root when Gradescope builds the image.
@@ -137,18 +141,7 @@ pub fn write_bundle(root: &Path, out: &Path) -> anyhow::Result<()> {
     // The known mistakes, for the diagnosis, without their code.
     let fixtures = course.join(FIXTURES);
     if fixtures.is_file() {
-        let mut table: toml::Table = toml::from_str(&fs::read_to_string(&fixtures)?)?;
-        if let Some(toml::Value::Array(list)) = table.get_mut("fixture") {
-            for fixture in list.iter_mut().filter_map(toml::Value::as_table_mut) {
-                fixture.remove("find");
-                fixture.remove("replace");
-            }
-        }
-        let text = format!(
-            "# The known mistakes of the course, named for the grader's diagnosis; the\n\
-             # code of each (find, replace) stays with the instructor.\n{}",
-            toml::to_string(&table)?
-        );
+        let text = crate::kit::fixtures::redacted(&fs::read_to_string(&fixtures)?)?;
         fs::write(&fixtures, text)?;
     }
     crate::student::check_no_solution_text(&course, &secrets)
@@ -241,7 +234,8 @@ mod tests {
         for needed in [
             "tests/rubric.toml",
             "xtask/schemas/junit.xsd",
-            "xtask/probe/descent_probe.rs",
+            "learn/examples/descent_probe.rs",
+            "learn/Cargo.toml",
             "Cargo.lock",
         ] {
             assert!(course.join(needed).is_file(), "{needed}");

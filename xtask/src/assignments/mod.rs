@@ -30,6 +30,10 @@ pub mod probes;
 pub mod bench;
 // `cargo xtask assignments redteam`
 pub mod redteam;
+// `cargo xtask assignments learn`
+pub mod learn;
+// `cargo learn --watch` in a terminal.
+pub mod terminal;
 // A made-up class of submissions.
 pub mod class;
 // Why a report is not what the kit expects.
@@ -85,6 +89,17 @@ enum Command {
         #[arg(long)]
         all_routes: bool,
     },
+    /// Prove the student's checker (`cargo learn`) in a student copy: the
+    /// grader's points on the solution, the stubs and every wrong submission,
+    /// and its watch driven in a terminal (tmux).
+    Learn {
+        /// Leave out the terminal (tmux) part.
+        #[arg(long, conflicts_with = "terminal_only")]
+        no_terminal: bool,
+        /// Only the terminal (tmux) part.
+        #[arg(long)]
+        terminal_only: bool,
+    },
 }
 
 /// Runs `cargo xtask assignments`.
@@ -102,6 +117,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         }
         Command::Redteam { only, all_routes } => {
             redteam::run(&crate::workspace::root(), only.as_deref(), all_routes)
+        }
+        Command::Learn { no_terminal, terminal_only } => {
+            learn::run(&crate::workspace::root(), !terminal_only, !no_terminal)
         }
     }
 }

@@ -19,6 +19,9 @@ const COPIED: &[&str] = &[
     "crates",
     "tests",
     "book",
+    // The student's checker (`cargo learn`) and the feedback it shares with the grader.
+    "learn",
+    "feedback",
 ];
 
 /// Checks that `out` is empty or absent (or empties it, with `force`).

@@ -28,6 +28,8 @@ mod manifest;
 pub mod stubs;
 // The README for students.
 mod readme;
+// The student's checker: its alias and the known mistakes, without their code.
+mod checker;
 // The checks that no solution leaks.
 mod leaks;
 
@@ -62,7 +64,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         summary.files
     );
     println!(
-        "next: cd {} && cargo test   (every graded test fails until it is solved)",
+        "next: cd {} && cargo learn   (your points, and the first property to make pass)",
         args.out.display()
     );
     Ok(())
@@ -87,6 +89,7 @@ pub fn write_copy(root: &Path, out: &Path, force: bool) -> anyhow::Result<Summar
     fs::write(out.join("Cargo.toml"), manifest::without_xtask(&text)?)?;
     let cut = stubs::cut(root, &out, &rubric)?;
     fs::write(out.join("README.md"), readme::student_readme(&rubric))?;
+    checker::write(root, &out)?;
     manifest::trim_lockfile(&out);
     // The book, built from the copy: where a chapter includes a solution region it
     // now shows the student's todo!(), and the leak check below reads the HTML too.

@@ -4,8 +4,10 @@
 //! with those of the solution and of each known wrong submission
 //! (`xtask/fixtures/probes.json`) to name the mistake.
 //!
-//! It is compiled only in the grader's workspace, as an example of the graded
-//! suite's package; the student copy never holds it.
+//! It is an example of the student's checker (`cargo learn`), which builds and
+//! runs it on the student's machine the same way; the grader compiles it in its
+//! workspace as an example of the graded suite's package. It holds no solution:
+//! it only calls the functions.
 
 use adagrad::{AdagradConfig, EpsilonPlacement};
 use gd::{Decoupled, GradientDescent, L2, Optimizer, Schedule};
@@ -40,9 +42,12 @@ fn rates(schedule: &Schedule) -> Vec<f64> {
     (1..=5).map(|t| schedule.learning_rate(1.0, t)).collect()
 }
 
+/// A probe: its key, and the numbers it computes.
+type Probe = (&'static str, fn() -> Vec<f64>);
+
 fn main() {
     std::panic::set_hook(Box::new(|_| {}));
-    let probes: Vec<(&str, fn() -> Vec<f64>)> = vec![
+    let probes: Vec<Probe> = vec![
         ("gd.steps", || steps(&mut GradientDescent::new(0.1).expect("η in range"))),
         ("adagrad.steps", || steps(&mut AdagradConfig::new(0.4).build(2).expect("in range"))),
         ("adagrad.eps_inside", || {
