@@ -158,11 +158,15 @@ pub fn run_one(run: &TestRun<'_>, jail: &Jail, timeout: Duration) -> anyhow::Res
         let message = format!(
             "the test ran out of its budget of {} processes and threads; {}",
             jail.limits().processes,
-            failure_message(&finished.stdout, &finished.stderr)
+            descent_feedback::message::of_failed_test(&finished.stdout, &finished.stderr)
         );
         return Ok((Outcome::Failed, message, seconds));
     }
-    Ok((Outcome::Failed, failure_message(&finished.stdout, &finished.stderr), seconds))
+    Ok((
+        Outcome::Failed,
+        descent_feedback::message::of_failed_test(&finished.stdout, &finished.stderr),
+        seconds,
+    ))
 }
 
 /// A signal's name and what in a jailed test usually sends it.
@@ -175,24 +179,4 @@ fn signal_name(signal: i32) -> String {
         25 => "SIGXFSZ (the file-size limit)".into(),
         n => format!("signal {n}"),
     }
-}
-
-/// The one message a student reads about a failed test, from libtest's output.
-fn failure_message(stdout: &str, stderr: &str) -> String {
-    let captured: Vec<&str> = stdout
-        .lines()
-        .skip_while(|l| !l.starts_with("---- "))
-        .skip(1)
-        .take_while(|l| *l != "failures:" && !l.starts_with("---- "))
-        .collect();
-    if captured.is_empty() {
-        let text = feedback::tail(stderr, 5);
-        if text.trim().is_empty() {
-            return "the test process ended without libtest's report of this test (did the code \
-                    exit the process?)"
-                .into();
-        }
-        return feedback::cap(&text);
-    }
-    feedback::condense(&captured.join("\n"))
 }
