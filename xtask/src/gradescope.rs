@@ -56,8 +56,6 @@ pub const COURSE_FILES: &[&str] = &[
     "xtask",
     // The shared feedback crate (the grader's) and the student's checker, whose
     // example is the diagnosis probe.
-    "feedback",
-    "learn",
 ];
 
 /// `setup.sh`: run once as root when Gradescope builds the image.
@@ -234,8 +232,8 @@ mod tests {
         for needed in [
             "tests/rubric.toml",
             "xtask/schemas/junit.xsd",
-            "learn/examples/descent_probe.rs",
-            "learn/Cargo.toml",
+            "tests/learn/examples/descent_probe.rs",
+            "tests/learn/Cargo.toml",
             "Cargo.lock",
         ] {
             assert!(course.join(needed).is_file(), "{needed}");

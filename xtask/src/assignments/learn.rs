@@ -1,5 +1,5 @@
 //! `cargo xtask assignments learn`: the student's checker (`cargo learn`, the
-//! crate `learn/`) proved in a fresh student copy.
+//! crate `tests/learn/`) proved in a fresh student copy.
 //!
 //! 1. **The same numbers as the grader.** The solution, the stubs and every
 //!    wrong submission of `xtask/fixtures/wrong.toml` are graded by the grader

@@ -1,5 +1,5 @@
 //! `cargo xtask assignments probes [--check]`: what the probe
-//! (`learn/examples/descent_probe.rs`) prints for the solution and for each wrong
+//! (`tests/learn/examples/descent_probe.rs`) prints for the solution and for each wrong
 //! submission, built for real, written to `xtask/fixtures/probes.json` (or, with
 //! `--check`, compared with it). The grader's diagnosis reads that file; run
 //! this after changing a solution, a fixture or the probe.

@@ -1,5 +1,5 @@
 //! Naming the mistake: what a failing submission's functions return on fixed
-//! probe inputs (`learn/examples/descent_probe.rs`), compared with what the
+//! probe inputs (`tests/learn/examples/descent_probe.rs`), compared with what the
 //! solution and each known wrong submission return (`xtask/fixtures/probes.json`,
 //! written by `cargo xtask assignments probes` from real builds of each fixture).
 //!

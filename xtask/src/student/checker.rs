@@ -1,4 +1,4 @@
-//! The student's checker in a copy (`cargo learn`, the crate `learn/`): the cargo
+//! The student's checker in a copy (`cargo learn`, the crate `tests/learn/`): the cargo
 //! alias that runs it, and what its diagnosis compares with — the known mistakes
 //! named without their code (`find` and `replace` stay with the instructor) and
 //! the probe results of the solution and of each mistake (numbers, not code).

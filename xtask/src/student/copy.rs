@@ -18,10 +18,9 @@ const COPIED: &[&str] = &[
     ".gitignore",
     "crates",
     "tests",
+    // The graded suite, with the student's checker (`cargo learn`, tests/learn)
+    // and the feedback it shares with the grader (tests/feedback).
     "book",
-    // The student's checker (`cargo learn`) and the feedback it shares with the grader.
-    "learn",
-    "feedback",
 ];
 
 /// Checks that `out` is empty or absent (or empties it, with `force`).

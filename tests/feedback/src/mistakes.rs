@@ -1,5 +1,5 @@
 //! Naming the mistake: the known wrong submissions of the course, and what the
-//! diagnosis probe (`learn/examples/descent_probe.rs`) prints for each of them.
+//! diagnosis probe (`tests/learn/examples/descent_probe.rs`) prints for each of them.
 //!
 //! The probe calls a submission's functions on fixed inputs and prints what they
 //! return. The solution's results and each known mistake's are committed
@@ -29,11 +29,11 @@ pub const FIXTURES: &str = "xtask/fixtures/wrong.toml";
 pub const PROBES: &str = "xtask/fixtures/probes.json";
 /// The probe program, relative to the workspace root: an example of the
 /// student's checker, built against the student crates.
-pub const PROBE: &str = "learn/examples/descent_probe.rs";
+pub const PROBE: &str = "tests/learn/examples/descent_probe.rs";
 /// Where a student copy keeps the known mistakes, without their code.
-pub const STUDENT_FIXTURES: &str = "learn/known/mistakes.toml";
+pub const STUDENT_FIXTURES: &str = "tests/learn/known/mistakes.toml";
 /// Where a student copy keeps the probe results.
-pub const STUDENT_PROBES: &str = "learn/known/probes.json";
+pub const STUDENT_PROBES: &str = "tests/learn/known/probes.json";
 
 /// What the diagnosis says when the functions differ from the solution's and no
 /// known mistake matches.
