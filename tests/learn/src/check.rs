@@ -214,19 +214,6 @@ fn run_tests(
         .collect())
 }
 
-/// The environment of every test: the grader's (insta compares and never
-/// writes, no backtraces whatever the student's shell says).
-fn test_env(root: &Path) -> Vec<(&'static str, String)> {
-    vec![
-        ("CI", "true".into()),
-        ("INSTA_UPDATE", "no".into()),
-        ("INSTA_WORKSPACE_ROOT", root.display().to_string()),
-        ("RUST_BACKTRACE", "0".into()),
-        ("RUST_LIB_BACKTRACE", "0".into()),
-        ("PROPTEST_DISABLE_FAILURE_PERSISTENCE", "1".into()),
-    ]
-}
-
 /// Runs one test alone, by its exact name, within `timeout`.
 fn run_one(
     root: &Path,
@@ -239,7 +226,7 @@ fn run_one(
     command
         .args([path, "--exact", "--test-threads", "1"])
         .current_dir(package_dir)
-        .envs(test_env(root))
+        .envs(descent_feedback::test_environment(root))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());

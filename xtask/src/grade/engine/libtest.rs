@@ -16,18 +16,9 @@ use crate::kit::process;
 /// How a test ran: its outcome, why it failed, and how many seconds it took.
 pub type Ran = (Outcome, String, f64);
 
-/// The environment of every jailed test process.
+/// The environment of every jailed test process: the one `cargo learn` uses too.
 pub fn test_env(workspace: &Path) -> Vec<(&'static str, String)> {
-    vec![
-        // insta fails on a changed snapshot instead of writing one, and finds
-        // the workspace without running cargo.
-        ("CI", "true".into()),
-        ("INSTA_UPDATE", "no".into()),
-        ("INSTA_WORKSPACE_ROOT", workspace.display().to_string()),
-        ("RUST_BACKTRACE", "0".into()),
-        // The instructor's regression files are read, never written.
-        ("PROPTEST_DISABLE_FAILURE_PERSISTENCE", "1".into()),
-    ]
+    descent_feedback::test_environment(workspace)
 }
 
 /// The tests of a test binary: name → whether it is ignored.
