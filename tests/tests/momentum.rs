@@ -417,3 +417,57 @@ fn each_method_holds_the_state_and_settings_its_rule_gives_after_one_step() {
     }
 }
 // ANCHOR_END: state_after_one_step
+
+// ANCHOR: momentum_zero_denominator
+proptest! {
+    /// **At ε = 0, RMSprop with momentum leaves a weight whose gradients have all
+    /// been 0 exactly where it is, and makes no NaN: the scaled gradient of a zero
+    /// denominator is 0, as the scaled step's is.**
+    ///
+    /// Conditions: η log-uniform in [1e-4, 1], γ in [0.5, 0.999], μ in [0, 0.99],
+    /// either placement of ε, ε = 0, 2 to 4 weights of which the first gets a zero
+    /// gradient at every step and the others gradients of magnitude in
+    /// [1e-3, 1e3], 1 to 20 steps from weights in [−10, 10].
+    ///
+    /// Proof sketch: the first weight's G stays 0, so its denominator is √0 = 0
+    /// on either side of the root; g/0 would be 0/0 = NaN, which the scaled
+    /// gradient defines as 0 (a weight that has seen no gradient has nothing to
+    /// scale). Its buffer then stays μ·0 + 0 = 0 and its step η·0 = 0: exact.
+    /// The other weights' G > 0 from their first step on, so they move and stay
+    /// finite.
+    #[test]
+    fn rmsprop_with_momentum_at_epsilon_zero_keeps_a_weight_without_gradient_in_place(
+        eta in log_uniform(-4.0, 0.0),
+        gamma in 0.5..=0.999f64,
+        mu in 0.0..=0.99f64,
+        outside in any::<bool>(),
+        (start, sequence) in (2usize..=4).prop_flat_map(|n| (
+            proptest::collection::vec(-10.0..10.0f64, n),
+            proptest::collection::vec(
+                proptest::collection::vec(signed(log_uniform(-3.0, 3.0)), n - 1),
+                1..=20,
+            ),
+        )),
+    ) {
+        let placement =
+            if outside { EpsilonPlacement::OutsideRoot } else { EpsilonPlacement::InsideRoot };
+        let rmsprop =
+            RmsPropConfig::new(eta).decay(gamma).epsilon(0.0).epsilon_placement(placement);
+        let mut optimizer = RmsPropMomentumConfig::new(eta)
+            .rmsprop(rmsprop)
+            .momentum(mu)
+            .build(start.len())
+            .expect("settings drawn in range");
+        let mut w = start.clone();
+        for others in &sequence {
+            let g: Vec<f64> = std::iter::once(0.0).chain(others.iter().copied()).collect();
+            optimizer.step(&mut w, &g);
+            prop_assert!(w.iter().all(|x| x.is_finite()), "a weight is not finite: {w:?}");
+        }
+        prop_assert_eq!(w[0].to_bits(), start[0].to_bits(), "w0 moved from {} to {}", start[0], w[0]);
+        for j in 1..w.len() {
+            prop_assert_ne!(w[j], start[j], "w{} did not move", j);
+        }
+    }
+}
+// ANCHOR_END: momentum_zero_denominator

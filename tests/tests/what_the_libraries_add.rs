@@ -7,7 +7,7 @@
 //! PyTorch), recorded in float64 by `tests/references/generate.py` in
 //! `tests/references/libraries.rs`: never Python at test time.
 
-use adagrad::AdagradConfig;
+use adagrad::{AdagradConfig, EpsilonPlacement};
 use descent_tests::references::{PRESETS, PROBLEMS, RUNS, largest_difference, preset};
 use descent_tests::{UNIT_ROUNDOFF, bits, log_uniform, signed};
 use gd::{Decoupled, GradientDescent, L2, LearningRate, Optimizer, Schedule, Scheduled};
@@ -79,7 +79,9 @@ proptest! {
     #[test]
     fn the_centered_variance_is_never_negative_and_never_above_the_mean_square(
         average in log_uniform(-100.0, 100.0),
-        fraction in 0.0..=1.000_001f64,
+        // Half the draws past 1, where rounding has pushed G − ḡ² below zero: a
+        // uniform draw over [0, 1.000001] would reach it once in a million.
+        fraction in prop_oneof![0.0..=1.0f64, 1.0..=1.000_001f64],
         negative in any::<bool>(),
     ) {
         let mean = (average * fraction).sqrt() * if negative { -1.0 } else { 1.0 };
@@ -457,3 +459,273 @@ fn every_library_call_the_course_reproduces_has_a_reference_run() {
         RUNS.iter().filter_map(|(name, ..)| name.split('-').next()).collect();
     assert!(libraries.contains("optax") && libraries.contains("keras"), "{libraries:?}");
 }
+
+// ---------------------------------------------------------------------------
+// Every branch, read from the steps
+// ---------------------------------------------------------------------------
+//
+// The properties above state what each method is for; the ones below pin each
+// method's step to its formulas over the whole of its settings (every branch
+// of each region: both placements of ε, μ = 0 and μ > 0, both AMSGrads, every
+// schedule with and without a warm-up), with nonzero gradients, reading the
+// steps a method takes rather than the state it keeps. The mutation report
+// (`cargo xtask assignments mutants`) shows that together they fail every
+// mistaken variant of the regions that changes what a method does.
+
+/// Either placement of ε.
+fn placement() -> impl Strategy<Value = EpsilonPlacement> {
+    prop_oneof![Just(EpsilonPlacement::InsideRoot), Just(EpsilonPlacement::OutsideRoot)]
+}
+
+/// μ = 0 (no buffer, the plain step) half the time, else μ in [0.1, 0.99]: a
+/// branch a uniform draw would almost never take is drawn on purpose.
+fn momentum_or_none() -> impl Strategy<Value = f64> {
+    prop_oneof![Just(0.0), 0.1..=0.99f64]
+}
+
+/// The denominator of the scaled step, as the chapter writes it.
+fn denominator(placement: EpsilonPlacement, second_moment: f64, epsilon: f64) -> f64 {
+    match placement {
+        EpsilonPlacement::InsideRoot => (second_moment + epsilon).sqrt(),
+        EpsilonPlacement::OutsideRoot => second_moment.sqrt() + epsilon,
+    }
+}
+
+// ANCHOR: centered_formulas
+proptest! {
+    /// **Centered RMSprop steps by its formulas, with and without momentum and
+    /// with ε on either side of the root:** G ← γ·G + (1 − γ)·g²,
+    /// ḡ ← γ·ḡ + (1 − γ)·g, v = max(G − ḡ², 0), d = √(v + ε) or √v + ε; for μ = 0
+    /// the step is η·g/d, for μ > 0 it is η·b with b ← μ·b + g/d.
+    ///
+    /// Conditions: η log-uniform in [1e-4, 1], γ in [0.5, 0.999], ε log-uniform
+    /// in [1e-10, 1e-2], either placement, μ = 0 or in [0.1, 0.99], the gradient
+    /// sequences of the AMSGrad properties (1 to 4 weights, 1 to 30 steps, entries
+    /// 0 or of either sign and magnitude in [1e-3, 1e3]). Each step is taken from
+    /// w = 0, so that −w is the step itself.
+    ///
+    /// Proof sketch: the test runs the formulas beside the optimizer. A solution
+    /// may associate differently (η·(g/d) or (η·g)/d, or the running means in
+    /// another order), a few roundings per step; the variance G − ḡ² cancels, so
+    /// those roundings, of size u·G, weigh u·G/(v + ε) relative in d², half that
+    /// in d. The test allows 16u·(1 + G/(v + ε)) relative for each new scaled
+    /// gradient, carried through the buffer as μ carries the gradients. A wrong
+    /// rule is off by far more: a momentum ignored, a mean of −g, a buffer never
+    /// read.
+    #[test]
+    fn centered_rmsprop_steps_by_its_formulas_for_every_momentum_and_placement_of_epsilon(
+        eta in log_uniform(-4.0, 0.0),
+        gamma in 0.5..=0.999f64,
+        epsilon in log_uniform(-10.0, -2.0),
+        placement in placement(),
+        mu in momentum_or_none(),
+        sequence in gradients(),
+    ) {
+        let n = sequence[0].len();
+        let plain = RmsPropConfig::new(eta).decay(gamma).epsilon(epsilon).epsilon_placement(placement);
+        let mut optimizer = CenteredRmsPropConfig::new(eta)
+            .rmsprop(plain)
+            .momentum(mu)
+            .build(n)
+            .expect(IN_RANGE);
+        let (mut big_g, mut mean, mut buffer, mut slack) =
+            (vec![0.0_f64; n], vec![0.0_f64; n], vec![0.0_f64; n], vec![0.0_f64; n]);
+        for (t, g) in sequence.iter().enumerate() {
+            let mut w = vec![0.0; n];
+            optimizer.step(&mut w, g);
+            for j in 0..n {
+                big_g[j] = gamma * big_g[j] + (1.0 - gamma) * g[j] * g[j];
+                mean[j] = gamma * mean[j] + (1.0 - gamma) * g[j];
+                let variance = (big_g[j] - mean[j] * mean[j]).max(0.0);
+                let scaled = g[j] / denominator(placement, variance, epsilon);
+                let error = 16.0 * UNIT_ROUNDOFF * (1.0 + big_g[j] / (variance + epsilon));
+                let step = if mu == 0.0 {
+                    slack[j] = error * scaled.abs();
+                    eta * scaled
+                } else {
+                    buffer[j] = mu * buffer[j] + scaled;
+                    slack[j] = mu * slack[j] + error * scaled.abs();
+                    eta * buffer[j]
+                };
+                let allowance = eta * slack[j] + 4.0 * UNIT_ROUNDOFF * step.abs();
+                prop_assert!(
+                    (-w[j] - step).abs() <= allowance,
+                    "step {}, w{j}: the optimizer stepped {}, the formulas {step} (μ = {mu}, {placement:?})",
+                    t + 1, -w[j]
+                );
+            }
+        }
+    }
+}
+// ANCHOR_END: centered_formulas
+
+// ANCHOR: amsgrad_formulas
+proptest! {
+    /// **AMSGrad steps by Adam's formulas with the running maximum of the second
+    /// moment in place of Ĝ, taken before the correction (PyTorch:
+    /// Gmax ← max(Gmax, G), Ĝ = Gmax/(1 − β₂ᵗ)) or after it (optax:
+    /// Ĝmax ← max(Ĝmax, G/(1 − β₂ᵗ))).**
+    ///
+    /// Conditions: either maximum, η log-uniform in [1e-4, 1], β₁ in [0, 0.99],
+    /// β₂ in [0.5, 0.9999], ε log-uniform in [1e-10, 1e-2], the gradient sequences
+    /// above, each step from w = 0.
+    ///
+    /// Proof sketch: the test runs the formulas beside the optimizer. m is a
+    /// running mean of gradients of either sign and may cancel: its roundings
+    /// are of the size of the running mean M of |g| (about 2u·t of it after t
+    /// steps), and every other quantity (G, its maximum, the corrections, the root)
+    /// is a sum or product of positive terms, a few roundings each, but for the
+    /// corrections 1 − βᵗ, which cancel when βᵗ is near 1 (an ulp of βᵗ weighs
+    /// βᵗ/(1 − βᵗ) relative). The test allows
+    /// (32u·t + 4u·Σ βᵗ/(1 − βᵗ))·η·(|m̂| + M̂)/(√Ĝ + ε). A maximum of the wrong quantity, or one
+    /// kept and not used, changes a step by far more whenever the gradients fall.
+    #[test]
+    fn amsgrad_steps_by_adams_formulas_with_the_running_maximum_before_or_after_the_correction(
+        after in any::<bool>(),
+        eta in log_uniform(-4.0, 0.0),
+        beta1 in 0.0..=0.99f64,
+        beta2 in 0.5..=0.9999f64,
+        epsilon in log_uniform(-10.0, -2.0),
+        sequence in gradients(),
+    ) {
+        let n = sequence[0].len();
+        let variant = if after { AmsGrad::MaximumAfterCorrection } else { AmsGrad::MaximumBeforeCorrection };
+        let config = AdamConfig::new(eta).beta1(beta1).beta2(beta2).epsilon(epsilon).amsgrad(variant);
+        let mut optimizer = config.build(n).expect(IN_RANGE);
+        let (mut m, mut magnitude, mut big_g, mut maximum) =
+            (vec![0.0_f64; n], vec![0.0_f64; n], vec![0.0_f64; n], vec![0.0_f64; n]);
+        for (t, g) in sequence.iter().enumerate() {
+            let steps = t as i32 + 1;
+            let mut w = vec![0.0; n];
+            optimizer.step(&mut w, g);
+            let (power1, power2) = (beta1.powf(f64::from(steps)), beta2.powf(f64::from(steps)));
+            let (correction1, correction2) = (1.0 - power1, 1.0 - power2);
+            // 1 − βᵗ cancels when βᵗ is near 1: an ulp of βᵗ (whose `powf` may
+            // round differently from a solution's) weighs βᵗ/(1 − βᵗ) relative.
+            let cancellation = 4.0 * UNIT_ROUNDOFF * (power1 / correction1 + power2 / correction2);
+            for j in 0..n {
+                m[j] = beta1 * m[j] + (1.0 - beta1) * g[j];
+                magnitude[j] = beta1 * magnitude[j] + (1.0 - beta1) * g[j].abs();
+                big_g[j] = beta2 * big_g[j] + (1.0 - beta2) * g[j] * g[j];
+                let g_hat = if after {
+                    maximum[j] = maximum[j].max(big_g[j] / correction2);
+                    maximum[j]
+                } else {
+                    maximum[j] = maximum[j].max(big_g[j]);
+                    maximum[j] / correction2
+                };
+                let root = denominator(config.epsilon_placement, g_hat, epsilon);
+                let step = eta * (m[j] / correction1) / root;
+                let allowance = (32.0 * f64::from(steps) * UNIT_ROUNDOFF + cancellation) * eta
+                    * (m[j].abs() + magnitude[j]) / correction1 / root;
+                prop_assert!(
+                    (-w[j] - step).abs() <= allowance,
+                    "step {steps}, w{j}: the optimizer stepped {}, the formulas {step} ({variant:?})",
+                    -w[j]
+                );
+            }
+        }
+    }
+}
+// ANCHOR_END: amsgrad_formulas
+
+proptest! {
+    /// **Decoupled decay with a gradient shrinks the weight, then lets the
+    /// optimizer step from there: with gradient descent inside,
+    /// w ← w·(1 − η·λ) − η·g, exactly.**
+    ///
+    /// Conditions: η log-uniform in [1e-4, 1], λ in [0, 0.9/η), weights in
+    /// [−1000, 1000], gradients of magnitude in [1e-3, 1e3], up to 10 steps.
+    ///
+    /// Proof sketch: the wrapper computes fl(w·fl(1 − fl(η·λ))) and gradient
+    /// descent subtracts fl(η·g) from it: the test writes the same expressions,
+    /// bit for bit. (With a zero gradient, the property above, a wrapper that
+    /// never called the optimizer would pass.)
+    #[test]
+    fn decoupled_decay_with_a_gradient_shrinks_the_weight_then_takes_the_optimizers_step(
+        eta in log_uniform(-4.0, 0.0),
+        share in 0.0..0.9f64,
+        (start, g) in (1usize..=4).prop_flat_map(|n| (
+            proptest::collection::vec(-1e3..1e3f64, n),
+            proptest::collection::vec(signed(log_uniform(-3.0, 3.0)), n),
+        )),
+        steps in 1usize..=10,
+    ) {
+        let lambda = share / eta;
+        let mut decayed =
+            Decoupled::new(GradientDescent::new(eta).expect(IN_RANGE), lambda).expect(IN_RANGE);
+        let (mut w, mut expected) = (start.clone(), start);
+        for _ in 0..steps {
+            decayed.step(&mut w, &g);
+            let keep = 1.0 - eta * lambda;
+            for (x, g) in expected.iter_mut().zip(&g) {
+                *x = *x * keep - eta * g;
+            }
+        }
+        prop_assert_eq!(bits(&w), bits(&expected));
+    }
+}
+
+/// The rate each schedule's formula gives at step t (from 1), as the chapter
+/// writes it.
+fn formula(schedule: &Schedule, eta: f64, t: u64) -> f64 {
+    let done = (t - 1) as f64;
+    match schedule {
+        Schedule::Constant => eta,
+        Schedule::InverseTime { decay } => eta / (1.0 + decay * done),
+        Schedule::InverseSqrt => eta / (t as f64).sqrt(),
+        Schedule::StepDecay { every, factor } => {
+            eta * factor.powf(((t - 1) / *every as u64) as f64)
+        }
+        Schedule::Cosine { steps, floor } => {
+            let progress = done.min(*steps as f64) / *steps as f64;
+            eta * (floor + (1.0 - floor) * 0.5 * (1.0 + (std::f64::consts::PI * progress).cos()))
+        }
+        Schedule::Warmup { steps, start, then } => {
+            let steps = *steps as u64;
+            if t <= steps {
+                eta * (start + (1.0 - start) * done / steps as f64)
+            } else {
+                formula(then, eta, t - steps)
+            }
+        }
+    }
+}
+
+// ANCHOR: schedule_formulas
+proptest! {
+    /// **Every schedule, with or without a warm-up, steps at the rate its formula
+    /// gives at every step, read from the steps of gradient descent:**
+    /// η/(1 + d·(t − 1)), η/√t, η·f^⌊(t − 1)/k⌋,
+    /// η·(α + (1 − α)·(1 + cos(π·min(t − 1, T)/T))/2), and during a warm-up of W
+    /// steps η·(s + (1 − s)·(t − 1)/W), after it the schedule's rate at t − W.
+    ///
+    /// Conditions: the schedules of the properties above (each kind with and
+    /// without a warm-up, drawn half and half), η log-uniform in [1e-4, 10],
+    /// steps 1 to 300; each step from w = 0 with g = 1, so that the step is −η(t)
+    /// exactly.
+    ///
+    /// Proof sketch: the test evaluates each formula as written; a solution may
+    /// associate the products and the quotient differently, a few roundings: the
+    /// test allows 16u relative. A warm-up that counts the schedule after it from
+    /// the first step, or that ramps by another rule, is off by far more.
+    #[test]
+    fn every_schedule_steps_at_its_formulas_rate_during_and_after_its_warm_up(
+        schedule in schedule(),
+        eta in log_uniform(-4.0, 1.0),
+    ) {
+        let mut optimizer =
+            Scheduled::new(GradientDescent::new(eta).expect(IN_RANGE), schedule.clone()).expect(IN_RANGE);
+        for t in 1..=300u64 {
+            let mut w = [0.0];
+            optimizer.step(&mut w, &[1.0]);
+            let expected = formula(&schedule, eta, t);
+            prop_assert!(
+                (-w[0] - expected).abs() <= 16.0 * UNIT_ROUNDOFF * expected,
+                "step {t}: the rate was {}, the formula gives {expected} ({schedule:?})",
+                -w[0]
+            );
+        }
+    }
+}
+// ANCHOR_END: schedule_formulas

@@ -542,3 +542,34 @@ proptest! {
     }
 }
 // ANCHOR_END: scaled_cost_keeps_adagrad
+
+proptest! {
+    /// **The minibatch gradient overwrites its buffer: written into a buffer that
+    /// holds anything (the last batch's gradient, say), it is the same, bit for
+    /// bit, as written into zeros.**
+    ///
+    /// Conditions: the problems and weights of the properties above, any batch
+    /// (indices drawn with repeats, 1 to 2m of them), a buffer filled with values
+    /// in [−1000, 1000].
+    ///
+    /// Proof sketch: the gradient is a function of w and the batch alone; a
+    /// buffer that is added to instead of written carries the old values into it.
+    /// Both calls compute the same sums in the same order: exact.
+    #[test]
+    fn the_minibatch_gradient_overwrites_whatever_its_buffer_held(
+        ((problem, w), batch, dirty) in problem_and_weights().prop_flat_map(|(problem, w)| {
+            let (m, n) = (problem.samples(), problem.dimension());
+            (
+                Just((problem, w)),
+                proptest::collection::vec(0..m, 1..=2 * m),
+                proptest::collection::vec(-1e3..1e3f64, n),
+            )
+        }),
+    ) {
+        let clean = batch_gradient_of(&problem, &w, &batch);
+        let mut reused = dirty;
+        problem.batch_gradient(&w, &batch, &mut reused);
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        prop_assert_eq!(bits(&reused), bits(&clean));
+    }
+}

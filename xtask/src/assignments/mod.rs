@@ -32,6 +32,8 @@ pub mod bench;
 pub mod redteam;
 // `cargo xtask assignments learn`
 pub mod learn;
+// `cargo xtask assignments mutants`
+pub mod mutants;
 // `cargo learn --watch` in a terminal.
 pub mod terminal;
 // A made-up class of submissions.
@@ -89,6 +91,23 @@ enum Command {
         #[arg(long)]
         all_routes: bool,
     },
+    /// Mutate every solution region and run each mutant against the graded
+    /// tests of its assignment alone; write xtask/fixtures/mutants.json.
+    Mutants {
+        /// Only prove the committed report up to date and every survivor
+        /// reviewed (CI runs this; it builds nothing).
+        #[arg(long)]
+        check: bool,
+        /// Only this region (the others keep their committed results).
+        #[arg(long, value_name = "REGION")]
+        only: Option<String>,
+        /// proptest's seed (default 1).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// How many mutants run at once.
+        #[arg(long, default_value_t = 2)]
+        jobs: usize,
+    },
     /// Prove the student's checker (`cargo learn`) in a student copy: the
     /// grader's points on the solution, the stubs and every wrong submission,
     /// and its watch driven in a terminal (tmux).
@@ -117,6 +136,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         }
         Command::Redteam { only, all_routes } => {
             redteam::run(&crate::workspace::root(), only.as_deref(), all_routes)
+        }
+        Command::Mutants { check, only, seed, jobs } => {
+            mutants::run(&crate::workspace::root(), check, only.as_deref(), seed, jobs)
         }
         Command::Learn { no_terminal, terminal_only } => {
             learn::run(&crate::workspace::root(), !terminal_only, !no_terminal)
