@@ -675,10 +675,12 @@ fn formula(schedule: &Schedule, eta: f64, t: u64) -> f64 {
         Schedule::InverseTime { decay } => eta / (1.0 + decay * done),
         Schedule::InverseSqrt => eta / (t as f64).sqrt(),
         Schedule::StepDecay { every, factor } => {
-            eta * factor.powf(((t - 1) / *every as u64) as f64)
+            let periods = ((t - 1) / *every as u64) as f64;
+            eta * factor.powf(periods)
         }
         Schedule::Cosine { steps, floor } => {
-            let progress = done.min(*steps as f64) / *steps as f64;
+            let horizon = *steps as f64;
+            let progress = f64::min(done, horizon) / horizon;
             eta * (floor + (1.0 - floor) * 0.5 * (1.0 + (std::f64::consts::PI * progress).cos()))
         }
         Schedule::Warmup { steps, start, then } => {

@@ -569,7 +569,6 @@ proptest! {
         let clean = batch_gradient_of(&problem, &w, &batch);
         let mut reused = dirty;
         problem.batch_gradient(&w, &batch, &mut reused);
-        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-        prop_assert_eq!(bits(&reused), bits(&clean));
+        prop_assert_eq!(descent_tests::bits(&reused), descent_tests::bits(&clean));
     }
 }

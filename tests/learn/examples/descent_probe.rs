@@ -79,6 +79,19 @@ fn main() {
         ("momentum.rmsprop_momentum", || {
             steps(&mut RmsPropMomentum::new(0.01, 2).expect("in range"))
         }),
+        // ε = 0 and a weight without gradient: its scaled gradient is 0/0.
+        ("momentum.rmsprop_momentum_zero_denominator", || {
+            let rmsprop = RmsPropConfig::new(0.01).epsilon(0.0);
+            let config = momentum::RmsPropMomentumConfig::new(0.01).rmsprop(rmsprop);
+            let mut optimizer = config.build(2).expect("in range");
+            let mut w = [1.0, -2.0];
+            let mut out = Vec::new();
+            for g in &GRADIENTS {
+                optimizer.step(&mut w, &[0.0, g[1]]);
+                out.extend(w);
+            }
+            out
+        }),
         ("adam.bias_correction", || (1..=4).map(|t| bias_correction(0.9, t)).collect()),
         ("adam.steps", || steps(&mut AdamConfig::new(0.1).build(2).expect("in range"))),
         ("libraries.centered_variance", || {
@@ -86,6 +99,8 @@ fn main() {
                 centered_variance(2.0, 1.0),
                 centered_variance(0.5, -0.5),
                 centered_variance(1.0, 1.0),
+                // ḡ² > G, as rounding can leave it: the variance is 0, not < 0.
+                centered_variance(1.0, 1.5),
             ]
         }),
         ("libraries.centered", || {
@@ -123,6 +138,11 @@ fn main() {
         ("logistic.full", || {
             let mut g = vec![0.0; 3];
             logistic().gradient(&[0.3, -0.2, 0.1], &mut g);
+            g
+        }),
+        ("logistic.reused_buffer", || {
+            let mut g = vec![9.0, -9.0, 9.0];
+            logistic().batch_gradient(&[0.3, -0.2, 0.1], &[0, 2], &mut g);
             g
         }),
         ("logistic.batches", || {

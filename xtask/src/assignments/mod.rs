@@ -94,10 +94,14 @@ enum Command {
     /// Mutate every solution region and run each mutant against the graded
     /// tests of its assignment alone; write xtask/fixtures/mutants.json.
     Mutants {
-        /// Only prove the committed report up to date and every survivor
-        /// reviewed (CI runs this; it builds nothing).
-        #[arg(long)]
+        /// Only prove the committed report that of the regions' current code
+        /// and every survivor reviewed; builds nothing.
+        #[arg(long, conflicts_with = "verify")]
         check: bool,
+        /// Run every mutant and fail unless the committed report says the same,
+        /// writing nothing (CI runs this).
+        #[arg(long, conflicts_with = "only")]
+        verify: bool,
         /// Only this region (the others keep their committed results).
         #[arg(long, value_name = "REGION")]
         only: Option<String>,
@@ -137,8 +141,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         Command::Redteam { only, all_routes } => {
             redteam::run(&crate::workspace::root(), only.as_deref(), all_routes)
         }
-        Command::Mutants { check, only, seed, jobs } => {
-            mutants::run(&crate::workspace::root(), check, only.as_deref(), seed, jobs)
+        Command::Mutants { check, verify, only, seed, jobs } => {
+            let mode = match (check, verify) {
+                (true, _) => mutants::Mode::Check,
+                (_, true) => mutants::Mode::Verify,
+                _ => mutants::Mode::Write,
+            };
+            mutants::run(&crate::workspace::root(), mode, only.as_deref(), seed, jobs)
         }
         Command::Learn { no_terminal, terminal_only } => {
             learn::run(&crate::workspace::root(), !terminal_only, !no_terminal)

@@ -46,6 +46,8 @@ mod windows;
 mod data;
 // Chapter "Making it fast".
 mod speed;
+// Chapter "For instructors": the mutation report.
+mod mutation;
 // The data of the explorable figures.
 mod explore;
 // Shared: the comparison figures (several methods on the same problems).
@@ -86,7 +88,7 @@ struct Figure {
 
 /// Every figure, in the order the book shows them, then the numbers the prose
 /// takes from code, then the data of the explorable figures (see [`explore`]).
-const FIGURES: [Figure; 47] = [
+const FIGURES: [Figure; 48] = [
     Figure { name: "gd-bowl.svg", draw: gradient_descent::bowl },
     Figure { name: "learning-rates.svg", draw: gradient_descent::learning_rates },
     Figure { name: "gd-ellipse.svg", draw: gradient_descent::ellipse },
@@ -123,6 +125,7 @@ const FIGURES: [Figure; 47] = [
     Figure { name: "roofline.svg", draw: speed::roofline },
     Figure { name: "speed-table.md", draw: speed::speed_table },
     Figure { name: "peers-table.md", draw: speed::peers_table },
+    Figure { name: "mutants.md", draw: mutation::table },
     Figure { name: numbers::FILE, draw: || Ok(numbers::to_toml(&numbers::all()?)) },
     Figure { name: "explore/gd-ellipse.js", draw: || explore::data("gd-ellipse") },
     Figure { name: "explore/adagrad-vs-gd.js", draw: || explore::data("adagrad-vs-gd") },

@@ -21,7 +21,9 @@
 //! deleted (written as a call with the identity's argument, `.powi(1)`,
 //! `.max(-∞)`, so that the mutant has the type of the original), `max` swapped
 //! with `min`, an `if` condition replaced by `true` and by `false`, and a
-//! statement deleted. Each is named by where it is in its region and what it
+//! statement deleted; and, where a function's whole body is a region,
+//! cargo-mutants' replacement of its value (`()`, or 0.0, 1.0 and −1.0 for an
+//! `f64`). Each is named by where it is in its region and what it
 //! changes, which is how the reviewed list of equivalent mutants refers to it.
 
 use proc_macro2::{LineColumn, Span};
@@ -129,6 +131,44 @@ impl Schemata<'_> {
     }
 }
 
+impl Schemata<'_> {
+    /// cargo-mutants' replacement of a function's value, for a function whose
+    /// whole body is a region: the body replaced by `()`, or for an `f64` by
+    /// 0.0, 1.0 and −1.0.
+    fn whole_body(&mut self, sig: &syn::Signature, block: &mut syn::Block, body: Option<Span>) {
+        let Some(span) = body else { return };
+        let Some(region) = self.region(span) else { return };
+        let (name, first) = (region.name.clone(), region.first);
+        let at = span.start();
+        let stmts = &block.stmts;
+        match &sig.output {
+            syn::ReturnType::Default => {
+                let id = self.push(&name, first, at, "replace the body with `()`".to_string());
+                *block = parse_quote! {{ if __descent_mutant() != #id { #(#stmts)* } }};
+            }
+            syn::ReturnType::Type(_, ty) if quote::quote!(#ty).to_string() == "f64" => {
+                let mut arms = Vec::new();
+                for value in ["0.0", "1.0", "-1.0"] {
+                    let id =
+                        self.push(&name, first, at, format!("replace the body with `{value}`"));
+                    let value: Expr = syn::parse_str(value).unwrap_or_else(|_| parse_quote!(0.0));
+                    arms.push(quote::quote! { #id => #value, });
+                }
+                *block =
+                    parse_quote! {{ match __descent_mutant() { #(#arms)* _ => { #(#stmts)* } } }};
+            }
+            syn::ReturnType::Type(..) => {}
+        }
+    }
+}
+
+/// The span of a function body's statements (not its braces), if it has any.
+fn body_span(block: &syn::Block) -> Option<Span> {
+    let first = block.stmts.first()?.span();
+    let last = block.stmts.last()?.span();
+    first.join(last)
+}
+
 impl VisitMut for Schemata<'_> {
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
         // Where the expression and its operator are, read before the children
@@ -175,6 +215,18 @@ impl VisitMut for Schemata<'_> {
             let inner = inner.clone();
             *stmt = parse_quote! { if __descent_mutant() != #id { #inner; } };
         }
+    }
+
+    fn visit_item_fn_mut(&mut self, item: &mut syn::ItemFn) {
+        let body = body_span(&item.block);
+        visit_mut::visit_item_fn_mut(self, item);
+        self.whole_body(&item.sig, &mut item.block, body);
+    }
+
+    fn visit_impl_item_fn_mut(&mut self, item: &mut syn::ImplItemFn) {
+        let body = body_span(&item.block);
+        visit_mut::visit_impl_item_fn_mut(self, item);
+        self.whole_body(&item.sig, &mut item.block, body);
     }
 
     // `else if`: the inner `if` stays an `if` (an `else` takes nothing else);
@@ -386,6 +438,27 @@ mod tests {
         assert!(out.contains("__descent_mutant"));
         // The line outside the region keeps its `+=` untouched.
         assert_eq!(out.matches("+=").count(), 2, "{out}");
+    }
+
+    #[test]
+    fn a_function_whose_body_is_a_region_gets_cargo_mutants_replacements_of_its_value() {
+        let text = "fn f(x: f64) -> f64 {\n    x * 2.0\n}\nfn g(w: &mut f64) {\n    *w = 1.0;\n}\n";
+        let regions = vec![
+            Lines { name: "solution_f".into(), first: 2, last: 2 },
+            Lines { name: "solution_g".into(), first: 5, last: 5 },
+        ];
+        let mut next = 0;
+        let (out, mutants) = schemata(text, &regions, &mut next).unwrap();
+        syn::parse_file(&out).unwrap();
+        let changes: Vec<(&str, &str)> =
+            mutants.iter().map(|m| (m.region.as_str(), m.change.as_str())).collect();
+        for wanted in [
+            ("solution_f", "replace the body with `0.0`"),
+            ("solution_f", "replace the body with `-1.0`"),
+            ("solution_g", "replace the body with `()`"),
+        ] {
+            assert!(changes.contains(&wanted), "{wanted:?} missing from {changes:?}");
+        }
     }
 
     #[test]
