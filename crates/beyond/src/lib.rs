@@ -9,12 +9,36 @@
 //! divides by its square root: it is rotation equivariant and pays n² memory and
 //! n³ work per step. The methods practitioners use on a network's weight
 //! matrices keep the matrix view and drop that cost, each in its own way, and
-//! each needs to know which part of the flat parameter slice is a matrix.
+//! each needs to know which part of the flat parameter slice is a matrix: the
+//! [`Layout`] of blocks, which [`Blockwise`] uses to step each matrix with a
 //! matrix method and each vector (a bias) with a diagonal one.
+//!
+//! The methods, each a [`gd::Optimizer`] validated when it is built:
+//!
+//! | method | state per weight of a rows × cols matrix | library presets |
+//! |---|---|---|
+//! | [`FullMatrixAdagrad`] | n = rows·cols (G is n × n) | none |
+//! | [`Shampoo`] | (rows² + cols²)/(rows·cols) | none |
+//! | [`Muon`] | 1 (the momentum) | `torch.optim.Muon`, `optax.contrib.muon` |
+//! | [`Adafactor`] | (rows + cols)/(rows·cols) | `torch.optim.Adafactor`, `optax.adafactor` |
+//! | [`Lion`] | 1 (the momentum) | `optax.lion` |
 //!
 //! The dense linear algebra they share is in [`matrix`].
 
+mod adafactor;
 mod full_matrix;
+mod layout;
+mod lion;
 pub mod matrix;
+mod muon;
+mod shampoo;
 
+pub use adafactor::{Adafactor, AdafactorConfig, DecaySchedule, Floor};
 pub use full_matrix::{FullMatrixAdagrad, FullMatrixAdagradConfig};
+pub use layout::{Blockwise, Layout, Shape};
+pub use lion::{Lion, LionConfig, sign};
+pub use muon::{
+    Muon, MuonConfig, NEWTON_SCHULZ_COEFFICIENTS, NewtonSchulzScratch, Normalization, ShapeScale,
+    newton_schulz, newton_schulz_band,
+};
+pub use shampoo::{Shampoo, ShampooConfig};
