@@ -19,6 +19,7 @@
 //! and 2.6e-10 at ε = 1e-2; the tolerances ([`equivariance_tolerance`]) sit a
 //! factor of 10 to 40 above those, and diagonal Adagrad misses by more than 0.5.
 
+use beyond::matrix::rotation;
 use beyond::{FullMatrixAdagrad, FullMatrixAdagradConfig};
 use gd::Optimizer;
 use objectives::{DiagonalQuadratic, Objective, Quadratic};
@@ -58,24 +59,6 @@ impl Bowl {
         gd::assert_same_length("w", w.len(), "the curvatures", self.curvatures.len());
         (0..w.len()).map(|i| self.curvatures[i] * (w[i] - self.center[i])).collect()
     }
-}
-
-/// A rotation of ℝⁿ, row-major: the product of the Givens rotations by `angles`
-/// in the planes (0, 1), (0, 2), …, (n − 2, n − 1), n(n − 1)/2 angles in all.
-fn rotation(n: usize, angles: &[f64]) -> Vec<f64> {
-    let mut r: Vec<f64> = (0..n * n).map(|k| if k / n == k % n { 1.0 } else { 0.0 }).collect();
-    let planes: Vec<(usize, usize)> =
-        (0..n).flat_map(|p| (p + 1..n).map(move |q| (p, q))).collect();
-    gd::assert_same_length("angles", angles.len(), "planes", planes.len());
-    for (&(p, q), &theta) in planes.iter().zip(angles) {
-        let (s, c) = theta.sin_cos();
-        for k in 0..n {
-            let (rkp, rkq) = (r[k * n + p], r[k * n + q]);
-            r[k * n + p] = c * rkp - s * rkq;
-            r[k * n + q] = s * rkp + c * rkq;
-        }
-    }
-    r
 }
 
 /// R·v, or Rᵀ·v with `transposed`.

@@ -52,6 +52,29 @@ pub fn frobenius_norm(x: &[f64]) -> f64 {
     x.iter().map(|v| v * v).sum::<f64>().sqrt()
 }
 
+/// A rotation of ℝⁿ (n × n, row-major): the product of the Givens rotations by
+/// `angles` in the planes (0, 1), (0, 2), …, (0, n − 1), (1, 2), …, (n − 2, n − 1),
+/// n(n − 1)/2 angles in all. Any rotation is such a product, so random angles
+/// give random rotations, and random orthogonal factors for test matrices.
+///
+/// # Panics
+/// If `angles` does not hold n(n − 1)/2 angles.
+pub fn rotation(n: usize, angles: &[f64]) -> Vec<f64> {
+    let mut r: Vec<f64> = (0..n * n).map(|k| if k / n == k % n { 1.0 } else { 0.0 }).collect();
+    let planes: Vec<(usize, usize)> =
+        (0..n).flat_map(|p| (p + 1..n).map(move |q| (p, q))).collect();
+    gd::assert_same_length("angles", angles.len(), "planes of rotation", planes.len());
+    for (&(p, q), &theta) in planes.iter().zip(angles) {
+        let (s, c) = theta.sin_cos();
+        for k in 0..n {
+            let (rkp, rkq) = (r[k * n + p], r[k * n + q]);
+            r[k * n + p] = c * rkp - s * rkq;
+            r[k * n + q] = s * rkp + c * rkq;
+        }
+    }
+    r
+}
+
 /// The most Jacobi sweeps [`symmetric_eigen`] makes; it converges quadratically,
 /// and a matrix of the course's sizes needs fewer than ten.
 pub const MAX_SWEEPS: usize = 60;
