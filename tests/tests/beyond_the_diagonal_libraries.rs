@@ -32,7 +32,7 @@ include!("../references/beyond.rs");
 /// A step moves W by η·s·O, η = 0.05, s = √1.5: an error δ in an entry of O is
 /// 0.061·δ in W. bfloat16 rounds the normalized X₀ by up to 2⁻⁹ of its norm, and
 /// the five iterations of p multiply a change of a singular value σ by the slope
-/// of p⁵ at σ: about 1 for σ in the band, up to 3.4445⁵ ≈ 484 for a small σ.
+/// of p⁵ at σ: about 1 for σ in the band, up to 3.4445⁵ ≈ 485 for a small σ.
 /// While the momentum's singular values are close (the first 10 steps here)
 /// δ stays near a few bfloat16 roundings; the measured worst step is 1.3e-3 in
 /// W (δ ≈ 0.02), and 2e-3 is allowed. Later, as the run nears the minimum, the

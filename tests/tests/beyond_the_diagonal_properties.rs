@@ -36,7 +36,7 @@ const TAU: f64 = 1.6e-3;
 #[test]
 fn the_band_holds_every_normalized_value_from_tau_to_one() {
     // p⁵ is checked on a grid of 10⁶ points of [τ, 1], finer than any feature of
-    // a degree-3125 polynomial that matters here: p⁵'s slope is at most 484 on
+    // a degree-3125 polynomial that matters here: p⁵'s slope is at most 485 on
     // the interval, so between grid points it moves by less than 5e-4, and the
     // grid's extremes sit 1e-4 and more inside the band's edges.
     let (low, high) = newton_schulz_band(NEWTON_SCHULZ_COEFFICIENTS).expect("two critical points");
@@ -116,7 +116,7 @@ proptest! {
     /// Rounding: the squares of the singular values are compared, to 1e-12
     /// absolute: the output's entries are at most 1.2, its Gram matrix's
     /// eigenvalues are found to about 1e-15 absolute, and a normalized σ of M
-    /// off by its rounding (about 1e-16) moves p⁵(σ)² by at most 2·1.2·484·1e-16.
+    /// off by its rounding (about 1e-16) moves p⁵(σ)² by at most 2·1.2·485·1e-16.
     #[test]
     fn newton_schulz_puts_every_singular_value_in_the_band_the_coefficients_give(
         (rows, cols, m, sigma) in matrix_with_singular_values()

@@ -69,7 +69,7 @@ impl FullMatrixAdagradConfig {
         Ok(FullMatrixAdagrad {
             learning_rate,
             epsilon,
-            accumulator: vec![0.0; n * n],
+            accumulator: vec![0.0; FullMatrixAdagrad::state_len_for(n)],
             shifted: vec![0.0; n * n],
             inverse_root: vec![0.0; n * n],
             direction: vec![0.0; n],
@@ -111,9 +111,15 @@ impl FullMatrixAdagrad {
         self.epsilon
     }
 
-    /// The numbers of state it keeps per weight: n (a row of G).
-    pub fn state_per_weight(&self) -> usize {
-        self.direction.len()
+    /// The numbers of state it keeps: G, n² for n weights (n per weight).
+    pub fn state_len(&self) -> usize {
+        self.accumulator.len()
+    }
+
+    /// The numbers of state it would keep for `dimension` weights, without
+    /// building it (a layer of 32 768 weights would need 8 GiB for G alone).
+    pub fn state_len_for(dimension: usize) -> usize {
+        dimension * dimension
     }
 }
 

@@ -113,6 +113,11 @@ impl Lion {
     pub fn momentum(&self) -> &[f64] {
         &self.momentum
     }
+
+    /// The numbers of state it keeps: the momentum, one per weight.
+    pub fn state_len(&self) -> usize {
+        self.momentum.len()
+    }
 }
 
 impl Optimizer for Lion {

@@ -340,6 +340,11 @@ impl Muon {
         &self.momentum
     }
 
+    /// The numbers of state it keeps: the momentum, one per weight.
+    pub fn state_len(&self) -> usize {
+        self.momentum.len()
+    }
+
     /// The orthogonalized direction O of the last step.
     pub fn last_direction(&self) -> &[f64] {
         &self.orthogonal
