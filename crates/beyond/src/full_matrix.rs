@@ -204,6 +204,16 @@ mod tests {
     }
 
     #[test]
+    fn an_accumulator_that_overflows_leaves_nan_weights_for_the_run_loop_to_stop_at() {
+        // g² = 1e400 overflows to ∞: the root of G is not finite, and the step
+        // must not pretend otherwise.
+        let mut opt = FullMatrixAdagrad::new(0.1, 2).unwrap();
+        let mut w = [1.0, 1.0];
+        opt.step(&mut w, &[1e200, 1.0]);
+        assert!(w.iter().all(|x| x.is_nan()), "{w:?}");
+    }
+
+    #[test]
     fn invalid_settings_are_rejected_with_parameter_value_and_range() {
         let cases = [
             (FullMatrixAdagradConfig::new(-1.0), "learning rate must be finite and > 0, got -1"),

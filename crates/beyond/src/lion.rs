@@ -85,12 +85,17 @@ impl LionConfig {
     }
 }
 
-/// sign(x): 1, −1, or 0 for ±0 (as `jnp.sign`; Rust's `signum` gives ±1 at ±0).
+/// sign(x): 1, −1, 0 for ±0 and NaN for NaN, as `jnp.sign` (Rust's `signum`
+/// gives ±1 at ±0). A NaN stays a NaN, so that a step from a non-finite
+/// gradient leaves a NaN weight for the run loop to stop at, not a weight that
+/// silently stops moving.
 pub fn sign(x: f64) -> f64 {
     if x > 0.0 {
         1.0
     } else if x < 0.0 {
         -1.0
+    } else if x.is_nan() {
+        f64::NAN
     } else {
         0.0
     }
@@ -153,6 +158,15 @@ mod tests {
         // m ← (1 − β₂)·g, with 1 − 0.99 rounded as the step computes it.
         let one_minus_beta2 = 1.0 - 0.99;
         assert_eq!(lion.momentum(), [one_minus_beta2 * 5.0, one_minus_beta2 * -1e-9, 0.0]);
+    }
+
+    #[test]
+    fn a_nan_gradient_leaves_a_nan_weight_not_a_silent_stop() {
+        let mut lion = LionConfig::new(0.01).build(1).unwrap();
+        let mut w = [1.0];
+        lion.step(&mut w, &[f64::NAN]);
+        assert!(w[0].is_nan());
+        assert_eq!([sign(0.0), sign(-0.0), sign(-3.0)], [0.0, 0.0, -1.0]);
     }
 
     #[test]

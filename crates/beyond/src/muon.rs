@@ -172,8 +172,11 @@ pub fn newton_schulz(
         Normalization::ClampedNorm => norm.max(epsilon),
         Normalization::NormPlusEpsilon => norm + epsilon,
     };
-    for x in &mut scratch.x {
-        *x /= divisor;
+    // A zero matrix with ε = 0 stays zero: a zero step, never 0/0.
+    if divisor != 0.0 {
+        for x in &mut scratch.x {
+            *x /= divisor;
+        }
     }
     for _ in 0..steps {
         // A = X·Xᵀ
@@ -429,6 +432,23 @@ mod tests {
         assert_relative_eq!(out[0], p5(0.6), max_relative = 1e-13);
         assert_relative_eq!(out[4], p5(0.8), max_relative = 1e-13);
         assert_eq!([out[1], out[2], out[3], out[5]], [0.0; 4]);
+    }
+
+    #[test]
+    fn a_zero_matrix_with_zero_epsilon_gives_a_zero_direction() {
+        let mut out = [1.0; 4];
+        let mut scratch = NewtonSchulzScratch::new(2, 2);
+        let coefficients = NEWTON_SCHULZ_COEFFICIENTS;
+        newton_schulz(
+            &[0.0; 4],
+            &mut out,
+            coefficients,
+            5,
+            0.0,
+            Normalization::ClampedNorm,
+            &mut scratch,
+        );
+        assert_eq!(out, [0.0; 4]);
     }
 
     #[test]
