@@ -121,9 +121,14 @@ impl Blockwise {
 }
 
 impl Optimizer for Blockwise {
+    /// The names of its optimizers, each once, in the order of the blocks.
     fn name(&self) -> String {
-        let mut names: Vec<String> = self.optimizers.iter().map(|o| o.name()).collect();
-        names.dedup();
+        let mut names: Vec<String> = Vec::new();
+        for name in self.optimizers.iter().map(|o| o.name()) {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
         names.join(" + ")
     }
 
