@@ -7,9 +7,9 @@
 //! >
 //! > W ← W − η·L^(−¼)·G·R^(−¼)
 //!
-//! with L and R starting at ε·I. The Kronecker product L^½ ⊗ R^½ is an upper
-//! bound of full-matrix Adagrad's accumulator (Gupta, Koren and Singer, lemma 8),
-//! so the method keeps much of the full-matrix view at rows² + cols² numbers and
+//! with L and R starting at ε·I. The Kronecker product L^½ ⊗ R^½ bounds
+//! full-matrix Adagrad's accumulator of the flattened W up to a constant factor
+//! (Gupta, Koren and Singer's analysis), so the method keeps much of the full-matrix view at rows² + cols² numbers and
 //! two eigen-decompositions of the sides' sizes per step. On a 1 × 1 block it is
 //! the course's Adagrad: L = R = ε + Σg², and L^(−¼)·g·R^(−¼) = g/√(ε + Σg²).
 //!
