@@ -35,6 +35,8 @@ mod invariants;
 mod adapting;
 // making-it-fast.md
 mod fast;
+// beyond-the-diagonal.md
+mod beyond;
 // Shared: the numbers as they are collected.
 mod book;
 
@@ -55,6 +57,7 @@ pub fn all() -> Result<Vec<Number>> {
     invariants::numbers(&mut book).context("the numbers of invariants.md")?;
     adapting::numbers(&mut book).context("the numbers of when-adapting-pays.md")?;
     fast::numbers(&mut book).context("the numbers of making-it-fast.md")?;
+    beyond::numbers(&mut book).context("the numbers of beyond-the-diagonal.md")?;
     let mut keys: Vec<(&str, &str)> =
         book.numbers.iter().map(|n| (n.chapter, n.name.as_str())).collect();
     keys.sort_unstable();

@@ -1,0 +1,230 @@
+//! The numbers of beyond-the-diagonal.md: what a preconditioner that sees every
+//! weight buys on the rotated valley, the band of Muon's Newton–Schulz
+//! iteration, and the memory each method keeps, read off the `beyond` crate.
+
+use anyhow::{Context, Result, ensure};
+use beyond::matrix::rotation;
+use beyond::{
+    AdafactorConfig, FullMatrixAdagrad, FullMatrixAdagradConfig, LionConfig, MuonConfig,
+    NEWTON_SCHULZ_COEFFICIENTS, ShampooConfig, newton_schulz_band,
+};
+use gd::Optimizer;
+use sweep::{ADAGRAD, Method, Outcome, best, sweep};
+
+use super::book::Book;
+use crate::figures::format::{fixed, scientific};
+use crate::sweeps::problems::{self, WindowProblem};
+
+const CHAPTER: &str = "beyond-the-diagonal";
+
+/// Full-matrix Adagrad with the course's defaults, as a sweep's method.
+const FULL_MATRIX_ADAGRAD: Method = Method {
+    name: "full-matrix Adagrad",
+    build: |eta, n| Ok(Box::new(FullMatrixAdagradConfig::new(eta).build(n)?)),
+};
+
+/// The layer whose memory the chapter counts: 256 × 128 weights.
+const LAYER: (usize, usize) = (256, 128);
+
+pub(super) fn numbers(book: &mut Book) -> Result<()> {
+    valley_numbers(book)?;
+    equivariance_numbers(book)?;
+    band_numbers(book)?;
+    memory_numbers(book)
+}
+
+/// A method's best η and steps over the book's grid on one of its problems.
+fn best_steps(problem: &WindowProblem, method: Method) -> Result<(f64, usize)> {
+    let raced = sweep(
+        problem.objective.as_ref(),
+        &problem.start,
+        problem.minimum,
+        method,
+        &problem.grid,
+        problem.budget,
+    )?;
+    let outcomes: Vec<Outcome> = raced.into_iter().map(|r| r.outcome).collect();
+    best(&problem.grid, &outcomes)
+        .with_context(|| format!("{} never reaches the target on {}", method.name, problem.key))
+}
+
+/// Diagonal and full-matrix Adagrad on the ellipse and on the rotated valley.
+fn valley_numbers(book: &mut Book) -> Result<()> {
+    let windows = problems::windows()?;
+    let problem = |key: &str| {
+        windows.iter().find(|p| p.key == key).with_context(|| format!("no window problem {key}"))
+    };
+    let (ellipse, valley) = (problem("ellipse")?, problem("valley")?);
+    let (_, diagonal_ellipse) = best_steps(ellipse, ADAGRAD)?;
+    let (_, diagonal_valley) = best_steps(valley, ADAGRAD)?;
+    let (_, full_ellipse) = best_steps(ellipse, FULL_MATRIX_ADAGRAD)?;
+    let (_, full_valley) = best_steps(valley, FULL_MATRIX_ADAGRAD)?;
+    ensure!(
+        full_valley == full_ellipse,
+        "full-matrix Adagrad should not care about the turn: {full_valley} against {full_ellipse}"
+    );
+    ensure!(
+        diagonal_valley > 4 * full_valley,
+        "on the valley full-matrix Adagrad should win by far: {full_valley} against {diagonal_valley}"
+    );
+    ensure!(
+        diagonal_ellipse < full_ellipse,
+        "on the unturned ellipse the diagonal should win: {diagonal_ellipse} against {full_ellipse}"
+    );
+    let steps = [
+        ("adagrad-ellipse-best-steps", diagonal_ellipse, "Adagrad's best steps on the ellipse"),
+        ("adagrad-valley-best-steps", diagonal_valley, "Adagrad's best steps on the valley"),
+        (
+            "full-matrix-ellipse-best-steps",
+            full_ellipse,
+            "full-matrix Adagrad's best steps on the ellipse",
+        ),
+        (
+            "full-matrix-valley-best-steps",
+            full_valley,
+            "full-matrix Adagrad's best steps on the valley",
+        ),
+    ];
+    for (name, step, about) in steps {
+        book.reached(CHAPTER, name, Outcome::Reached { step }, about)?;
+    }
+    Ok(())
+}
+
+/// The iterates of 20 steps of `optimizer` from `start` on ½·(w − c)ᵀ·D·(w − c)
+/// turned by the rotation `r` (gradient R·D·(Rᵀw − c)), or unturned.
+fn iterates(optimizer: &mut dyn Optimizer, start: &[f64], r: Option<&[f64]>) -> Vec<[f64; 2]> {
+    let curvatures = [0.2, 4.0];
+    let apply = |m: &[f64], v: [f64; 2], transposed: bool| -> [f64; 2] {
+        let at = |i: usize, j: usize| if transposed { m[j * 2 + i] } else { m[i * 2 + j] };
+        [at(0, 0) * v[0] + at(0, 1) * v[1], at(1, 0) * v[0] + at(1, 1) * v[1]]
+    };
+    let mut w = [start[0], start[1]];
+    (0..20)
+        .map(|_| {
+            let g = match r {
+                None => [curvatures[0] * w[0], curvatures[1] * w[1]],
+                Some(r) => {
+                    let u = apply(r, w, true);
+                    apply(r, [curvatures[0] * u[0], curvatures[1] * u[1]], false)
+                }
+            };
+            optimizer.step(&mut w, &g);
+            w
+        })
+        .collect()
+}
+
+/// How far each Adagrad is from rotation equivariance on the ellipse turned by
+/// 30° from (−5, −2) at η = 0.4: the largest |R·wₜ − w_R,t| over 20 steps.
+fn equivariance_numbers(book: &mut Book) -> Result<()> {
+    let r = rotation(2, &[std::f64::consts::FRAC_PI_6]);
+    let start = [-5.0, -2.0];
+    let rotated_start = [r[0] * start[0] + r[1] * start[1], r[2] * start[0] + r[3] * start[1]];
+    let gap = |build: &dyn Fn() -> Result<Box<dyn Optimizer>>| -> Result<f64> {
+        let plain = iterates(build()?.as_mut(), &start, None);
+        let turned = iterates(build()?.as_mut(), &rotated_start, Some(&r));
+        Ok(plain
+            .iter()
+            .zip(&turned)
+            .flat_map(|(w, t)| {
+                let rw = [r[0] * w[0] + r[1] * w[1], r[2] * w[0] + r[3] * w[1]];
+                [(rw[0] - t[0]).abs(), (rw[1] - t[1]).abs()]
+            })
+            .fold(0.0, f64::max))
+    };
+    let diagonal = gap(&|| Ok(Box::new(adagrad::Adagrad::new(0.4, 2)?)))?;
+    let full = gap(&|| Ok(Box::new(FullMatrixAdagrad::new(0.4, 2)?)))?;
+    ensure!(diagonal > 0.5, "diagonal Adagrad should miss equivariance by far: {diagonal}");
+    ensure!(full < 1e-9, "full-matrix Adagrad should be equivariant to rounding: {full}");
+    book.add(
+        CHAPTER,
+        "diagonal-equivariance-gap",
+        fixed(diagonal, 2),
+        "the largest |R·wₜ − w_R,t| of Adagrad on the ellipse turned by 30°, 20 steps",
+    );
+    book.add(
+        CHAPTER,
+        "full-matrix-equivariance-gap",
+        scientific(full.max(f64::MIN_POSITIVE), 0),
+        "the same for full-matrix Adagrad",
+    );
+    Ok(())
+}
+
+/// p(σ) = a·σ + b·σ³ + c·σ⁵ with Muon's coefficients, applied `k` times.
+fn p_iterated(mut x: f64, k: usize) -> f64 {
+    let [a, b, c] = NEWTON_SCHULZ_COEFFICIENTS;
+    for _ in 0..k {
+        x = a * x + b * x.powi(3) + c * x.powi(5);
+    }
+    x
+}
+
+/// The band of the Newton–Schulz quintic, and the least normalized singular value
+/// that five iterations carry into it.
+fn band_numbers(book: &mut Book) -> Result<()> {
+    let (low, high) =
+        newton_schulz_band(NEWTON_SCHULZ_COEFFICIENTS).context("the quintic has a band")?;
+    // p⁵ rises on [0, τ]: bisect for p⁵(τ) = low.
+    let (mut below, mut above) = (0.0, 0.3);
+    ensure!(p_iterated(above, 5) >= low, "p⁵(0.3) should be in the band");
+    for _ in 0..100 {
+        let mid = 0.5 * (below + above);
+        if p_iterated(mid, 5) < low { below = mid } else { above = mid }
+    }
+    let slope = NEWTON_SCHULZ_COEFFICIENTS[0].powi(5);
+    book.add(CHAPTER, "band-low", fixed(low, 4), "the bottom of the band, p at its local minimum");
+    book.add(CHAPTER, "band-high", fixed(high, 4), "the top of the band, p at its local maximum");
+    book.add(
+        CHAPTER,
+        "band-entry",
+        scientific(above, 1),
+        "the least σ/‖M‖ that p⁵ carries into the band",
+    );
+    book.add(CHAPTER, "slope-five", fixed(slope, 0), "a⁵, the slope of p⁵ at 0");
+    Ok(())
+}
+
+/// The state each method keeps for one 256 × 128 layer, per weight.
+fn memory_numbers(book: &mut Book) -> Result<()> {
+    let (rows, cols) = LAYER;
+    let n = rows * cols;
+    let per_weight = |state: usize| state as f64 / n as f64;
+    let full = FullMatrixAdagrad::state_len_for(n);
+    let shampoo = ShampooConfig::new(0.1).build(rows, cols)?.state_len();
+    let adafactor = AdafactorConfig::pytorch(0.01).build(rows, cols)?.state_len();
+    let muon = MuonConfig::pytorch(0.01).build(rows, cols)?.state_len();
+    let lion = LionConfig::new(0.01).build(n)?.state_len();
+    ensure!(muon == n && lion == n, "Muon and Lion keep one momentum per weight");
+    book.add(CHAPTER, "layer-rows", rows.to_string(), "the rows of the layer counted");
+    book.add(CHAPTER, "layer-cols", cols.to_string(), "its columns");
+    book.add(CHAPTER, "layer-weights", n.to_string(), "its weights");
+    book.add(
+        CHAPTER,
+        "full-matrix-per-weight",
+        fixed(per_weight(full), 0),
+        "full-matrix Adagrad's state per weight",
+    );
+    book.add(
+        CHAPTER,
+        "full-matrix-gib",
+        fixed(full as f64 * 8.0 / f64::from(1u32 << 30), 0),
+        "GiB of G in f64 for the layer",
+    );
+    book.add(
+        CHAPTER,
+        "shampoo-per-weight",
+        fixed(per_weight(shampoo), 2),
+        "Shampoo's state per weight",
+    );
+    book.add(
+        CHAPTER,
+        "adafactor-per-weight",
+        fixed(per_weight(adafactor), 4),
+        "Adafactor's state per weight",
+    );
+    book.add(CHAPTER, "muon-per-weight", fixed(per_weight(muon), 0), "Muon's state per weight");
+    book.add(CHAPTER, "lion-per-weight", fixed(per_weight(lion), 0), "Lion's state per weight");
+    Ok(())
+}
