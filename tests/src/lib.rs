@@ -176,9 +176,8 @@ pub fn momentum_config() -> impl Strategy<Value = MomentumConfig> {
 /// Any settings of RMSprop with momentum in range: the RMSprop settings of
 /// [`rmsprop_config`] (η, γ, ε, its placement and G₀) and μ (drawn like [`decay`]).
 pub fn rmsprop_momentum_config() -> impl Strategy<Value = RmsPropMomentumConfig> {
-    (rmsprop_config(), decay()).prop_map(|(rmsprop, mu)| {
-        RmsPropMomentumConfig::new(rmsprop.learning_rate).rmsprop(rmsprop).momentum(mu)
-    })
+    (rmsprop_config(), decay())
+        .prop_map(|(rmsprop, mu)| RmsPropMomentumConfig::from_rmsprop(rmsprop, mu))
 }
 
 /// Any Adam settings in range: η, β₁ (drawn like [`decay`]), β₂ ([`beta2`]), ε
@@ -480,7 +479,7 @@ pub mod references {
         "optax-rmsprop-centered" => CenteredRmsPropConfig::optax(eta, 0.0).build(2),
         "optax-rmsprop-centered-momentum" => CenteredRmsPropConfig::optax(eta / 10.0, 0.9).build(2),
         "optax-rmsprop-centered-momentum-eps-outside" => CenteredRmsPropConfig::optax(eta / 10.0, 0.9)
-            .rmsprop(RmsPropConfig::optax(eta / 10.0).epsilon_placement(EpsilonPlacement::OutsideRoot))
+            .epsilon_placement(EpsilonPlacement::OutsideRoot)
             .build(2),
         "torch-sgd-momentum" => MomentumConfig::pytorch(eta / 2.0, 0.9).build(2),
         "torch-sgd-nesterov" => MomentumConfig::pytorch(eta / 2.0, 0.9).nesterov(true).build(2),

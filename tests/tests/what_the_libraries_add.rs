@@ -45,7 +45,7 @@ proptest! {
         steps in 1usize..=40,
     ) {
         let plain = RmsPropConfig::new(1.0).decay(gamma).epsilon(0.0);
-        let mut centered = CenteredRmsPropConfig::new(1.0).rmsprop(plain).build(1).expect(IN_RANGE);
+        let mut centered = CenteredRmsPropConfig::from_rmsprop(plain, 0.0).build(1).expect(IN_RANGE);
         let mut uncentered = plain.build(1).expect(IN_RANGE);
         for t in 1..=steps as i32 {
             let g = if t % 2 == 1 { c } else { -c };

@@ -89,8 +89,7 @@ fn main() {
             ]
         }),
         ("libraries.centered", || {
-            let config =
-                CenteredRmsPropConfig::new(0.1).rmsprop(RmsPropConfig::new(0.1).decay(0.5));
+            let config = CenteredRmsPropConfig::new(0.1).decay(0.5);
             steps(&mut config.build(2).expect("in range"))
         }),
         ("libraries.centered_momentum", || {
