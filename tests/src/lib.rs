@@ -475,6 +475,10 @@ pub mod references {
         "keras-rmsprop-centered" => CenteredRmsPropConfig::keras(eta, 0.0).build(2),
         "keras-rmsprop-centered-momentum" => CenteredRmsPropConfig::keras(eta / 10.0, 0.9).build(2),
         "optax-rmsprop" => RmsPropConfig::optax(eta).build(2),
+        "optax-rmsprop-step-decay" => Scheduled::optax(
+            RmsPropConfig::optax(eta).build(2)?,
+            Schedule::StepDecay { every: 10, factor: 0.5 }
+        ),
         "optax-rmsprop-momentum" => RmsPropMomentumConfig::optax(eta / 10.0, 0.9).build(2),
         "optax-rmsprop-centered" => CenteredRmsPropConfig::optax(eta, 0.0).build(2),
         "optax-rmsprop-centered-momentum" => CenteredRmsPropConfig::optax(eta / 10.0, 0.9).build(2),
@@ -488,6 +492,14 @@ pub mod references {
         "keras-sgd-nesterov" => MomentumConfig::keras(eta / 2.0, 0.9).nesterov(true).build(2),
         "optax-sgd-momentum" => MomentumConfig::optax(eta / 2.0, 0.9).build(2),
         "optax-sgd-nesterov" => MomentumConfig::optax(eta / 2.0, 0.9).nesterov(true).build(2),
+        "optax-sgd-momentum-warmup-cosine" => Scheduled::optax(
+            MomentumConfig::optax(eta / 2.0, 0.9).build(2)?,
+            Schedule::Warmup {
+                steps: 10,
+                start: 0.1,
+                then: Box::new(Schedule::Cosine { steps: 40, floor: 0.1 }),
+            }
+        ),
         "torch-adam" => AdamConfig::pytorch(eta).build(2),
         "torch-adam-amsgrad" => AdamConfig::pytorch_amsgrad(eta).build(2),
         "torch-adam-weight-decay" => L2::new(AdamConfig::pytorch(eta).build(2)?, 0.1, 2),
@@ -505,22 +517,33 @@ pub mod references {
             AdamConfig::pytorch(eta).build(2)?,
             Schedule::Warmup { steps: 10, start: 0.1, then: Box::new(Schedule::Constant) }
         ),
+        "keras-adam" => AdamConfig::keras(eta).build(2),
+        "keras-adam-amsgrad" => AdamConfig::keras_amsgrad(eta).build(2),
+        "keras-adamw" => adamw(AdamConfig::keras(eta), 0.1, 2),
         "optax-adam" => AdamConfig::optax(eta).build(2),
         "optax-amsgrad" => AdamConfig::optax_amsgrad(eta).build(2),
         "optax-adamw" => adamw(AdamConfig::optax(eta), 0.1, 2),
-        "optax-adam-step-decay" => Scheduled::new(
+        "optax-adam-step-decay" => Scheduled::optax(
             AdamConfig::optax(eta).build(2)?,
             Schedule::StepDecay { every: 10, factor: 0.5 }
         ),
-        "optax-adam-cosine" => Scheduled::new(
+        "optax-adam-cosine" => Scheduled::optax(
             AdamConfig::optax(eta).build(2)?,
             Schedule::Cosine { steps: 40, floor: 0.1 }
         ),
-        "optax-adam-warmup-cosine" => Scheduled::new(
+        "optax-adam-warmup-cosine" => Scheduled::optax(
             AdamConfig::optax(eta).build(2)?,
             Schedule::Warmup {
                 steps: 10,
                 start: 0.1,
+                then: Box::new(Schedule::Cosine { steps: 40, floor: 0.1 }),
+            }
+        ),
+        "optax-adam-warmup-cosine-from-zero" => Scheduled::optax(
+            AdamConfig::optax(eta).build(2)?,
+            Schedule::Warmup {
+                steps: 10,
+                start: 0.0,
                 then: Box::new(Schedule::Cosine { steps: 40, floor: 0.1 }),
             }
         ),
