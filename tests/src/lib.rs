@@ -562,16 +562,33 @@ pub mod references {
         problem: &str,
         iterates: &[[f64; 2]],
     ) -> Result<f64, String> {
+        let mut optimizer = preset.build(problem).map_err(|error| error.to_string())?;
+        largest_difference_of(optimizer.as_mut(), problem, iterates)
+            .map_err(|error| format!("{} {error}", preset.call))
+    }
+
+    /// The library's iterates of the call `name` on `problem`, if generated.
+    pub fn reference(name: &str, problem: &str) -> Option<&'static [[f64; 2]]> {
+        RUNS.iter().find(|(n, p, _)| *n == name && *p == problem).map(|(_, _, iterates)| *iterates)
+    }
+
+    /// The largest relative difference, over every step and weight, between a run
+    /// of `optimizer` (fresh) on `problem` and the library's `iterates`: any
+    /// construction, not only a preset's, measured as the parity test measures.
+    pub fn largest_difference_of(
+        optimizer: &mut dyn Optimizer,
+        problem: &str,
+        iterates: &[[f64; 2]],
+    ) -> Result<f64, String> {
         let (objective, start): (Box<dyn Objective>, [f64; 2]) = match problem {
             "ellipse" => (Box::new(DiagonalQuadratic::ellipse()), PROBLEMS[0].1),
             "rosenbrock" => (Box::new(Rosenbrock::default()), PROBLEMS[1].1),
             other => return Err(format!("no problem called {other}")),
         };
-        let mut optimizer = preset.build(problem).map_err(|error| error.to_string())?;
         let stop = Stop::after(iterates.len()).or_when_gradient_below(0.0);
-        let trace = minimize(objective.as_ref(), optimizer.as_mut(), &start, stop);
+        let trace = minimize(objective.as_ref(), optimizer, &start, stop);
         if trace.steps() != iterates.len() {
-            return Err(format!("{} on {problem} stopped early: {:?}", preset.call, trace.stop));
+            return Err(format!("on {problem} stopped early: {:?}", trace.stop));
         }
         Ok(trace.iterates[1..]
             .iter()
