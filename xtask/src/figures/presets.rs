@@ -7,8 +7,8 @@ use adagrad::{AdagradConfig, EpsilonPlacement};
 use anyhow::{Context, Result, bail};
 use descent_tests::references::{PRESETS, PROBLEMS, RUNS, largest_difference};
 use momentum::{
-    AdamConfig, AmsGrad, KERAS_ADAMW_DECAY, MomentumConfig, OPTAX_ADAMW_DECAY, PYTORCH_ADAMW_DECAY,
-    RmsPropMomentumConfig,
+    AdamConfig, AmsGrad, EpsilonTiming, KERAS_ADAMW_DECAY, MomentumConfig, OPTAX_ADAMW_DECAY,
+    PYTORCH_ADAMW_DECAY, RmsPropMomentumConfig,
 };
 use rmsprop::{CenteredRmsPropConfig, RmsPropConfig};
 
@@ -183,9 +183,19 @@ fn momentum_table() -> Result<String> {
             AdamConfig::pytorch_amsgrad(ETA),
         ),
         ("`optax.amsgrad`", "AdamConfig::optax_amsgrad(η)", AdamConfig::optax_amsgrad(ETA)),
+        ("Keras 3 `Adam`", "AdamConfig::keras(η)", AdamConfig::keras(ETA)),
+        (
+            "Keras 3 `Adam`, `amsgrad=True`",
+            "AdamConfig::keras_amsgrad(η)",
+            AdamConfig::keras_amsgrad(ETA),
+        ),
     ] {
+        let timing = match config.epsilon_timing {
+            EpsilonTiming::AfterCorrection => "",
+            EpsilonTiming::BeforeCorrection => ", before the correction",
+        };
         rows.push(format!(
-            "| {library} | `{preset}` | {} | {} | {} | {} | {} | — |",
+            "| {library} | `{preset}` | {} | {} | {} | {}{timing} | {} | — |",
             config.beta1,
             config.beta2,
             epsilon(config.epsilon)?,
@@ -209,15 +219,9 @@ fn adamw_table() -> String {
             PYTORCH_ADAMW_DECAY,
         ),
         ("`optax.adamw`", "adamw(AdamConfig::optax(η), OPTAX_ADAMW_DECAY, n)", OPTAX_ADAMW_DECAY),
-        (
-            "Keras 3 `AdamW`",
-            "`KERAS_ADAMW_DECAY` (Keras's Adam itself is not reproduced)",
-            KERAS_ADAMW_DECAY,
-        ),
+        ("Keras 3 `AdamW`", "adamw(AdamConfig::keras(η), KERAS_ADAMW_DECAY, n)", KERAS_ADAMW_DECAY),
     ] {
-        let preset =
-            if preset.starts_with('`') { preset.to_owned() } else { format!("`{preset}`") };
-        rows.push(format!("| {library} | {preset} | {decay} |"));
+        rows.push(format!("| {library} | `{preset}` | {decay} |"));
     }
     rows.join("\n") + "\n"
 }
