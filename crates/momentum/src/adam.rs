@@ -52,19 +52,20 @@ use rmsprop::running_average;
 
 /// The settings of an Adam optimizer, validated by [`build`](Self::build).
 ///
-/// | setting     | course default | `torch.optim.Adam(lr)` | `optax.adam(lr)`        |
-/// |-------------|----------------|------------------------|-------------------------|
-/// | β₁          | 0.9            | 0.9                    | `b1` = 0.9              |
-/// | β₂          | 0.999          | 0.999                  | `b2` = 0.999            |
-/// | ε           | 1e-8           | 1e-8                   | `eps` = 1e-8            |
-/// | ε placement | outside √      | outside √              | outside √ (`eps_root` = 0) |
+/// | setting     | course default | `torch.optim.Adam(lr)` | `optax.adam(lr)`        | `keras.optimizers.Adam(lr)` |
+/// |-------------|----------------|------------------------|-------------------------|-----------------------------|
+/// | β₁          | 0.9            | 0.9                    | `b1` = 0.9              | `beta_1` = 0.9              |
+/// | β₂          | 0.999          | 0.999                  | `b2` = 0.999            | `beta_2` = 0.999            |
+/// | ε           | 1e-8           | 1e-8                   | `eps` = 1e-8            | `epsilon` = 1e-7            |
+/// | ε placement | outside √      | outside √              | outside √ (`eps_root` = 0) | outside √              |
+/// | ε added     | after the correction | after           | after                   | *before* the correction     |
 ///
-/// The three agree, so [`pytorch`](Self::pytorch) and [`optax`](Self::optax) are
-/// [`new`](Self::new) under the library's name. They differ only in rounding:
+/// The first three agree, so [`pytorch`](Self::pytorch) and [`optax`](Self::optax)
+/// are [`new`](Self::new) under the library's name. They differ only in rounding:
 /// torch computes m by `lerp` and divides √G by √(1 − β₂ᵗ) before adding ε;
-/// optax divides G first, as here. Keras's `Adam` is another method in rounding
-/// *and* in ε: it adds ε to √G before the bias correction (ε̂ of the paper's
-/// section 2), and its ε is 1e-7.
+/// optax divides G first, as here. Keras's `Adam` differs in ε: it adds ε to √G
+/// before the bias correction (the ε̂ of the paper's section 2), which
+/// [`keras`](Self::keras) reproduces with [`EpsilonTiming::BeforeCorrection`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct AdamConfig {
     /// η, finite and > 0.

@@ -90,6 +90,22 @@ impl CenteredRmsPropConfig {
     /// ([`decay`](Self::decay), [`epsilon`](Self::epsilon),
     /// [`epsilon_placement`](Self::epsilon_placement),
     /// [`initial_accumulator`](Self::initial_accumulator)).
+    ///
+    /// ```
+    /// use rmsprop::{CenteredRmsPropConfig, RmsPropConfig};
+    /// let settings = RmsPropConfig::pytorch(0.1).decay(0.9);
+    /// let config = CenteredRmsPropConfig::from_rmsprop(settings, 0.0);
+    /// assert_eq!(config.rmsprop.learning_rate, 0.1);
+    /// let preset = CenteredRmsPropConfig::pytorch(0.4, 0.0).decay(0.9);
+    /// assert_eq!(preset.rmsprop.learning_rate, 0.4);
+    /// ```
+    ///
+    /// The form that replaced a preset's η without a word does not compile:
+    ///
+    /// ```compile_fail
+    /// use rmsprop::{CenteredRmsPropConfig, RmsPropConfig};
+    /// let config = CenteredRmsPropConfig::pytorch(0.4, 0.0).rmsprop(RmsPropConfig::pytorch(0.1));
+    /// ```
     pub fn from_rmsprop(rmsprop: RmsPropConfig, momentum: f64) -> Self {
         Self { rmsprop, momentum }
     }
@@ -284,6 +300,22 @@ mod tests {
         // G = 2, ḡ = 1, v = 1: b = 2/1 = 2, w = −0.5·2 = −1.
         assert_eq!((optimizer.accumulator()[0], optimizer.mean()[0]), (2.0, 1.0));
         assert_eq!((optimizer.buffer()[0], w[0]), (2.0, -1.0));
+    }
+
+    #[test]
+    fn a_presets_setters_keep_the_learning_rate_it_was_given() {
+        let config = CenteredRmsPropConfig::pytorch(0.4, 0.5)
+            .decay(0.5)
+            .epsilon(1e-6)
+            .epsilon_placement(EpsilonPlacement::InsideRoot)
+            .initial_accumulator(0.25);
+        let expected = RmsPropConfig::pytorch(0.4)
+            .decay(0.5)
+            .epsilon(1e-6)
+            .epsilon_placement(EpsilonPlacement::InsideRoot)
+            .initial_accumulator(0.25);
+        assert_eq!(config, CenteredRmsPropConfig::from_rmsprop(expected, 0.5));
+        assert_eq!(config.build(1).unwrap().learning_rate(), 0.4);
     }
 
     #[test]

@@ -227,8 +227,26 @@ fn adamw_table() -> String {
 }
 
 /// Every preset's settings, as three Markdown tables.
+///
+/// # Errors
+/// Besides a setting that cannot be shown, if a library's preset in the tables
+/// has no reference run: every row but the course's own must be checked against
+/// its library by the parity test.
 pub fn settings() -> Result<String> {
-    Ok(format!("{}\n{}\n{}", adaptive_table()?, momentum_table()?, adamw_table()))
+    let tables = format!("{}\n{}\n{}", adaptive_table()?, momentum_table()?, adamw_table());
+    for row in tables.lines().filter(|row| row.starts_with("| ") && !row.starts_with("| library")) {
+        let cells: Vec<&str> = row.split(" | ").collect();
+        if cells[0] == "| this course" {
+            continue;
+        }
+        let preset = cells.get(1).context("a preset cell")?.trim_matches('`');
+        let constructor = preset.split("(η").next().unwrap_or(preset);
+        let called = format!("{constructor}(");
+        if !PRESETS.iter().any(|checked| checked.course.contains(&called)) {
+            bail!("the presets table lists {preset}, which no reference run checks");
+        }
+    }
+    Ok(tables)
 }
 
 /// Every library call with the course's construction of it and the largest
