@@ -156,14 +156,11 @@ impl Schedule {
     /// T + 1 on. (A factor that is 0 only because it underflowed is not.)
     pub fn stands_still(&self, t: u64) -> bool {
         match self {
-            Self::Warmup { steps, start, then } => {
-                if t <= *steps as u64 {
-                    *start == 0.0 && t == 1
-                } else {
-                    then.stands_still(t - *steps as u64)
-                }
+            Self::Warmup { steps: warm, start: s, then: next } => {
+                let warm = *warm as u64;
+                if t > warm { next.stands_still(t - warm) } else { *s == 0.0 && t == 1 }
             }
-            Self::Cosine { steps, floor } => *floor == 0.0 && t > *steps as u64,
+            Self::Cosine { steps: total, floor: alpha } => *alpha == 0.0 && t > *total as u64,
             Self::Constant
             | Self::InverseTime { .. }
             | Self::InverseSqrt
@@ -195,22 +192,22 @@ impl Schedule {
         assert!(t >= 1, "steps are counted from 1, got step 0");
         let count = (t - 1) as f32;
         match self {
-            Self::StepDecay { every, factor } => {
-                let exponent = (count / *every as f32).floor();
-                f64::from(eta as f32 * (*factor as f32).powf(exponent))
+            Self::StepDecay { every: k, factor: f } => {
+                let exponent = (count / *k as f32).floor();
+                f64::from(eta as f32 * (*f as f32).powf(exponent))
             }
-            Self::Cosine { steps, floor } => {
-                let done = (t - 1).min(*steps as u64) as f64;
-                let cosine = 0.5 * (1.0 + (std::f64::consts::PI * done / *steps as f64).cos());
-                eta * ((1.0 - floor) * cosine + floor)
+            Self::Cosine { steps: total, floor: alpha } => {
+                let clipped = (t - 1).min(*total as u64) as f64;
+                let decay = 0.5 * (1.0 + (std::f64::consts::PI * clipped / *total as f64).cos());
+                eta * ((1.0 - alpha) * decay + alpha)
             }
-            Self::Warmup { steps, start, then } => {
-                if t <= *steps as u64 {
-                    let fraction = 1.0f32 - count / *steps as f32;
-                    f64::from(((start * eta - eta) as f32) * fraction + eta as f32)
+            Self::Warmup { steps: warm, start: s, then: next } => {
+                let warm = *warm as u64;
+                if t > warm {
+                    f64::from(next.optax_learning_rate(eta, t - warm) as f32)
                 } else {
-                    let after = t - *steps as u64;
-                    f64::from(then.optax_learning_rate(eta, after) as f32)
+                    let fraction = 1.0f32 - count / warm as f32;
+                    f64::from(((s * eta - eta) as f32) * fraction + eta as f32)
                 }
             }
             Self::Constant | Self::InverseTime { .. } | Self::InverseSqrt => {

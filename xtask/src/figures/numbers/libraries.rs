@@ -67,6 +67,9 @@ pub(super) fn numbers(book: &mut Book) -> Result<()> {
     own_runs(book)
 }
 
+/// A construction of the course's optimizer from the base rate η.
+type Make = fn(f64) -> Result<Box<dyn Optimizer>>;
+
 /// The largest relative difference on `problem` between the library's run `name`
 /// and the course's optimizer that `make` builds from η.
 fn gap(name: &str, problem: &str, make: impl Fn(f64) -> Result<Box<dyn Optimizer>>) -> Result<f64> {
@@ -97,11 +100,11 @@ fn own_runs(book: &mut Book) -> Result<()> {
         format!("{rate}"),
         "optax's exponential_decay(0.4) at count 0, float32",
     );
-    let float64 = |name: &str, make: fn(f64) -> Result<Box<dyn Optimizer>>| -> Result<(f64, f64)> {
+    let float64 = |name: &str, make: Make| -> Result<(f64, f64)> {
         let ours = [gap(name, "ellipse", make)?, gap(name, "rosenbrock", make)?];
         Ok((ours[0], ours[1]))
     };
-    let cases: [(&str, &str, fn(f64) -> Result<Box<dyn Optimizer>>); 4] = [
+    let cases: [(&str, &str, Make); 4] = [
         ("optax-adam-step-decay", "adam-step-decay", |eta| {
             let adam = AdamConfig::optax(eta).build(2)?;
             Ok(Box::new(Scheduled::new(adam, Schedule::StepDecay { every: 10, factor: 0.5 })?))
