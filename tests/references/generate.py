@@ -175,6 +175,7 @@ TORCH_CALLS = {
     "torch-adam-step-lr": ("torch.optim.Adam(p, η)", "torch.optim.lr_scheduler.StepLR(opt, step_size=10, gamma=0.5)"),
     "torch-adam-cosine": ("torch.optim.Adam(p, η)", "torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=60, eta_min=η / 10)"),
     "torch-adam-linear-warmup": ("torch.optim.Adam(p, η)", "torch.optim.lr_scheduler.LinearLR(opt, start_factor=0.1, total_iters=10)"),
+    "torch-adam-linear-warmup-from-near-zero": ("torch.optim.Adam(p, η)", "torch.optim.lr_scheduler.LinearLR(opt, start_factor=0.001, total_iters=10)"),
 }
 
 

@@ -520,6 +520,10 @@ pub mod references {
         "keras-adam" => AdamConfig::keras(eta).build(2),
         "keras-adam-amsgrad" => AdamConfig::keras_amsgrad(eta).build(2),
         "keras-adamw" => adamw(AdamConfig::keras(eta), 0.1, 2),
+        "torch-adam-linear-warmup-from-near-zero" => Scheduled::new(
+            AdamConfig::pytorch(eta).build(2)?,
+            Schedule::Warmup { steps: 10, start: 0.001, then: Box::new(Schedule::Constant) }
+        ),
         "optax-adam" => AdamConfig::optax(eta).build(2),
         "optax-amsgrad" => AdamConfig::optax_amsgrad(eta).build(2),
         "optax-adamw" => adamw(AdamConfig::optax(eta), 0.1, 2),
