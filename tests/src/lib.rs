@@ -176,9 +176,8 @@ pub fn momentum_config() -> impl Strategy<Value = MomentumConfig> {
 /// Any settings of RMSprop with momentum in range: the RMSprop settings of
 /// [`rmsprop_config`] (η, γ, ε, its placement and G₀) and μ (drawn like [`decay`]).
 pub fn rmsprop_momentum_config() -> impl Strategy<Value = RmsPropMomentumConfig> {
-    (rmsprop_config(), decay()).prop_map(|(rmsprop, mu)| {
-        RmsPropMomentumConfig::new(rmsprop.learning_rate).rmsprop(rmsprop).momentum(mu)
-    })
+    (rmsprop_config(), decay())
+        .prop_map(|(rmsprop, mu)| RmsPropMomentumConfig::from_rmsprop(rmsprop, mu))
 }
 
 /// Any Adam settings in range: η, β₁ (drawn like [`decay`]), β₂ ([`beta2`]), ε
@@ -476,11 +475,15 @@ pub mod references {
         "keras-rmsprop-centered" => CenteredRmsPropConfig::keras(eta, 0.0).build(2),
         "keras-rmsprop-centered-momentum" => CenteredRmsPropConfig::keras(eta / 10.0, 0.9).build(2),
         "optax-rmsprop" => RmsPropConfig::optax(eta).build(2),
+        "optax-rmsprop-step-decay" => Scheduled::optax(
+            RmsPropConfig::optax(eta).build(2)?,
+            Schedule::StepDecay { every: 10, factor: 0.5 }
+        ),
         "optax-rmsprop-momentum" => RmsPropMomentumConfig::optax(eta / 10.0, 0.9).build(2),
         "optax-rmsprop-centered" => CenteredRmsPropConfig::optax(eta, 0.0).build(2),
         "optax-rmsprop-centered-momentum" => CenteredRmsPropConfig::optax(eta / 10.0, 0.9).build(2),
         "optax-rmsprop-centered-momentum-eps-outside" => CenteredRmsPropConfig::optax(eta / 10.0, 0.9)
-            .rmsprop(RmsPropConfig::optax(eta / 10.0).epsilon_placement(EpsilonPlacement::OutsideRoot))
+            .epsilon_placement(EpsilonPlacement::OutsideRoot)
             .build(2),
         "torch-sgd-momentum" => MomentumConfig::pytorch(eta / 2.0, 0.9).build(2),
         "torch-sgd-nesterov" => MomentumConfig::pytorch(eta / 2.0, 0.9).nesterov(true).build(2),
@@ -489,6 +492,14 @@ pub mod references {
         "keras-sgd-nesterov" => MomentumConfig::keras(eta / 2.0, 0.9).nesterov(true).build(2),
         "optax-sgd-momentum" => MomentumConfig::optax(eta / 2.0, 0.9).build(2),
         "optax-sgd-nesterov" => MomentumConfig::optax(eta / 2.0, 0.9).nesterov(true).build(2),
+        "optax-sgd-momentum-warmup-cosine" => Scheduled::optax(
+            MomentumConfig::optax(eta / 2.0, 0.9).build(2)?,
+            Schedule::Warmup {
+                steps: 10,
+                start: 0.1,
+                then: Box::new(Schedule::Cosine { steps: 40, floor: 0.1 }),
+            }
+        ),
         "torch-adam" => AdamConfig::pytorch(eta).build(2),
         "torch-adam-amsgrad" => AdamConfig::pytorch_amsgrad(eta).build(2),
         "torch-adam-weight-decay" => L2::new(AdamConfig::pytorch(eta).build(2)?, 0.1, 2),
@@ -506,22 +517,37 @@ pub mod references {
             AdamConfig::pytorch(eta).build(2)?,
             Schedule::Warmup { steps: 10, start: 0.1, then: Box::new(Schedule::Constant) }
         ),
+        "keras-adam" => AdamConfig::keras(eta).build(2),
+        "keras-adam-amsgrad" => AdamConfig::keras_amsgrad(eta).build(2),
+        "keras-adamw" => adamw(AdamConfig::keras(eta), 0.1, 2),
+        "torch-adam-linear-warmup-from-near-zero" => Scheduled::new(
+            AdamConfig::pytorch(eta).build(2)?,
+            Schedule::Warmup { steps: 10, start: 0.001, then: Box::new(Schedule::Constant) }
+        ),
         "optax-adam" => AdamConfig::optax(eta).build(2),
         "optax-amsgrad" => AdamConfig::optax_amsgrad(eta).build(2),
         "optax-adamw" => adamw(AdamConfig::optax(eta), 0.1, 2),
-        "optax-adam-step-decay" => Scheduled::new(
+        "optax-adam-step-decay" => Scheduled::optax(
             AdamConfig::optax(eta).build(2)?,
             Schedule::StepDecay { every: 10, factor: 0.5 }
         ),
-        "optax-adam-cosine" => Scheduled::new(
+        "optax-adam-cosine" => Scheduled::optax(
             AdamConfig::optax(eta).build(2)?,
             Schedule::Cosine { steps: 40, floor: 0.1 }
         ),
-        "optax-adam-warmup-cosine" => Scheduled::new(
+        "optax-adam-warmup-cosine" => Scheduled::optax(
             AdamConfig::optax(eta).build(2)?,
             Schedule::Warmup {
                 steps: 10,
                 start: 0.1,
+                then: Box::new(Schedule::Cosine { steps: 40, floor: 0.1 }),
+            }
+        ),
+        "optax-adam-warmup-cosine-from-zero" => Scheduled::optax(
+            AdamConfig::optax(eta).build(2)?,
+            Schedule::Warmup {
+                steps: 10,
+                start: 0.0,
                 then: Box::new(Schedule::Cosine { steps: 40, floor: 0.1 }),
             }
         ),
@@ -540,16 +566,33 @@ pub mod references {
         problem: &str,
         iterates: &[[f64; 2]],
     ) -> Result<f64, String> {
+        let mut optimizer = preset.build(problem).map_err(|error| error.to_string())?;
+        largest_difference_of(optimizer.as_mut(), problem, iterates)
+            .map_err(|error| format!("{} {error}", preset.call))
+    }
+
+    /// The library's iterates of the call `name` on `problem`, if generated.
+    pub fn reference(name: &str, problem: &str) -> Option<&'static [[f64; 2]]> {
+        RUNS.iter().find(|(n, p, _)| *n == name && *p == problem).map(|(_, _, iterates)| *iterates)
+    }
+
+    /// The largest relative difference, over every step and weight, between a run
+    /// of `optimizer` (fresh) on `problem` and the library's `iterates`: any
+    /// construction, not only a preset's, measured as the parity test measures.
+    pub fn largest_difference_of(
+        optimizer: &mut dyn Optimizer,
+        problem: &str,
+        iterates: &[[f64; 2]],
+    ) -> Result<f64, String> {
         let (objective, start): (Box<dyn Objective>, [f64; 2]) = match problem {
             "ellipse" => (Box::new(DiagonalQuadratic::ellipse()), PROBLEMS[0].1),
             "rosenbrock" => (Box::new(Rosenbrock::default()), PROBLEMS[1].1),
             other => return Err(format!("no problem called {other}")),
         };
-        let mut optimizer = preset.build(problem).map_err(|error| error.to_string())?;
         let stop = Stop::after(iterates.len()).or_when_gradient_below(0.0);
-        let trace = minimize(objective.as_ref(), optimizer.as_mut(), &start, stop);
+        let trace = minimize(objective.as_ref(), optimizer, &start, stop);
         if trace.steps() != iterates.len() {
-            return Err(format!("{} on {problem} stopped early: {:?}", preset.call, trace.stop));
+            return Err(format!("on {problem} stopped early: {:?}", trace.stop));
         }
         Ok(trace.iterates[1..]
             .iter()

@@ -208,7 +208,7 @@ fn hyper_parameters_out_of_range_are_rejected_naming_parameter_range_and_value()
         ("learning rate", "finite and > 0", -0.5)
     );
     // RMSprop with momentum takes its RMSprop settings whole, errors included.
-    let with_momentum = |rmsprop: RmsPropConfig| RmsPropMomentumConfig::new(0.1).rmsprop(rmsprop);
+    let with_momentum = |rmsprop: RmsPropConfig| RmsPropMomentumConfig::from_rmsprop(rmsprop, 0.9);
     for (eps, shown) in [(-1e-8, "-0.00000001"), (f64::NAN, "NaN"), (f64::INFINITY, "inf")] {
         let message = format!("epsilon must be finite and >= 0, got {shown}");
         assert_eq!(AdagradConfig::new(0.1).epsilon(eps).build(1).unwrap_err().to_string(), message);
@@ -258,8 +258,7 @@ fn hyper_parameters_at_the_edges_of_their_ranges_are_accepted() {
         assert_eq!(rmsprop.build(1).unwrap().decay(), rate);
         let momentum = MomentumConfig::new(tiny).momentum(rate).build(1).unwrap();
         assert_eq!((momentum.learning_rate(), momentum.momentum()), (tiny, rate));
-        let with_momentum =
-            RmsPropMomentumConfig::new(tiny).rmsprop(rmsprop).momentum(rate).build(1).unwrap();
+        let with_momentum = RmsPropMomentumConfig::from_rmsprop(rmsprop, rate).build(1).unwrap();
         assert_eq!((with_momentum.decay(), with_momentum.momentum()), (rate, rate));
         let adam = AdamConfig::new(tiny).beta1(rate).beta2(rate).epsilon(0.0).build(1).unwrap();
         assert_eq!((adam.beta1(), adam.beta2(), adam.scaled_step().epsilon()), (rate, rate, 0.0));

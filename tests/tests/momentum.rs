@@ -385,9 +385,7 @@ fn each_method_holds_the_state_and_settings_its_rule_gives_after_one_step() {
     }
 
     let (gamma, mu) = (0.8, 0.5);
-    let mut rms = RmsPropMomentumConfig::new(0.1)
-        .rmsprop(RmsPropConfig::new(0.2).decay(gamma))
-        .momentum(mu)
+    let mut rms = RmsPropMomentumConfig::from_rmsprop(RmsPropConfig::new(0.2).decay(gamma), mu)
         .build(2)
         .unwrap();
     assert_eq!((rms.decay(), rms.momentum()), (gamma, mu));
@@ -453,9 +451,7 @@ proptest! {
             if outside { EpsilonPlacement::OutsideRoot } else { EpsilonPlacement::InsideRoot };
         let rmsprop =
             RmsPropConfig::new(eta).decay(gamma).epsilon(0.0).epsilon_placement(placement);
-        let mut optimizer = RmsPropMomentumConfig::new(eta)
-            .rmsprop(rmsprop)
-            .momentum(mu)
+        let mut optimizer = RmsPropMomentumConfig::from_rmsprop(rmsprop, mu)
             .build(start.len())
             .expect("settings drawn in range");
         let mut w = start.clone();

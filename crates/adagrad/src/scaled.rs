@@ -60,6 +60,16 @@ impl ScaledStep {
         self.epsilon
     }
 
+    /// The same step with another ε (Keras's Adam, seen in the course's form,
+    /// has an ε that changes with the step).
+    ///
+    /// # Errors
+    /// If ε is not finite and ≥ 0; then nothing changes.
+    pub fn set_epsilon(&mut self, epsilon: f64) -> Result<(), HyperParameterError> {
+        self.epsilon = HyperParameterError::check_non_negative("epsilon", epsilon)?;
+        Ok(())
+    }
+
     /// Where ε goes.
     pub fn placement(&self) -> EpsilonPlacement {
         self.placement

@@ -12,8 +12,8 @@ use gd::{
     assert_same_length,
 };
 use momentum::{
-    Adam, AdamConfig, AmsGrad, Momentum, MomentumConfig, RmsPropMomentum, RmsPropMomentumConfig,
-    bias_correction, last_second_moment,
+    Adam, AdamConfig, AmsGrad, EpsilonTiming, Momentum, MomentumConfig, RmsPropMomentum,
+    RmsPropMomentumConfig, bias_correction, epsilon_for_step, last_second_moment,
 };
 use rmsprop::{CenteredRmsProp, CenteredRmsPropConfig, RmsProp, RmsPropConfig, centered_variance};
 
@@ -471,6 +471,9 @@ pub struct FastAdam {
     beta1: f64,
     beta2: f64,
     amsgrad: AmsGrad,
+    /// ε as configured; `scale` holds the ε̂ₜ of the last step.
+    epsilon: f64,
+    epsilon_timing: EpsilonTiming,
     steps: u64,
     first_moment: Vec<f64>,
     second_moment: Vec<f64>,
@@ -521,6 +524,8 @@ impl From<Adam> for FastAdam {
             beta1: readable.beta1(),
             beta2: readable.beta2(),
             amsgrad: readable.amsgrad(),
+            epsilon: readable.epsilon(),
+            epsilon_timing: readable.epsilon_timing(),
             steps: readable.steps(),
             first_moment: readable.first_moment().to_vec(),
             second_moment: readable.second_moment().to_vec(),
@@ -541,6 +546,15 @@ impl Optimizer for FastAdam {
         assert_same_length("params", params.len(), "the second moment", self.second_moment.len());
         let t = self.steps + 1;
         self.steps = t;
+        if self.epsilon_timing == EpsilonTiming::BeforeCorrection {
+            // Keras's ε, seen after the correction, as the readable step computes it.
+            let placement = self.scale.placement();
+            let epsilon =
+                epsilon_for_step(self.epsilon, self.epsilon_timing, placement, self.beta2, t);
+            if let Err(error) = self.scale.set_epsilon(epsilon) {
+                panic!("step {t}: Keras's ε divided by √(1 − β₂ᵗ) is out of range: {error}");
+            }
+        }
         // The reciprocals of the bias corrections, once a step, as the readable step.
         let unbias = |beta: f64| 1.0 / bias_correction(beta, t);
         let settings = AdamRuleSettings {

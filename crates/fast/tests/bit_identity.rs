@@ -280,11 +280,11 @@ proptest! {
         let presets = [
             RmsPropMomentumConfig::new(s.eta),
             RmsPropMomentumConfig::pytorch(s.eta, s.beta),
-            RmsPropMomentumConfig::new(s.eta).momentum(s.beta).rmsprop(rmsprop),
+            RmsPropMomentumConfig::from_rmsprop(rmsprop, s.beta),
         ];
         for config in presets {
             for placement in PLACEMENTS {
-                let config = config.rmsprop(config.rmsprop.epsilon_placement(placement));
+                let config = config.epsilon_placement(placement);
                 for plan in plans(m) {
                     let readable = config.build(w.len()).unwrap();
                     let fast = FastRmsPropMomentum::new(config, w.len()).unwrap().with_plan(plan);
@@ -300,6 +300,8 @@ proptest! {
             AdamConfig::new(s.eta),
             AdamConfig::pytorch(s.eta),
             AdamConfig::optax(s.eta),
+            AdamConfig::keras(s.eta),
+            AdamConfig::keras_amsgrad(s.eta).beta1(s.beta).beta2(s.gamma).epsilon(s.epsilon),
             AdamConfig::new(s.eta).beta1(s.beta).beta2(s.gamma).epsilon(s.epsilon),
         ];
         for config in presets {
@@ -336,11 +338,11 @@ proptest! {
             CenteredRmsPropConfig::pytorch(s.eta, s.beta),
             CenteredRmsPropConfig::optax(s.eta, s.beta),
             CenteredRmsPropConfig::keras(s.eta, s.beta),
-            CenteredRmsPropConfig::new(s.eta).momentum(s.beta).rmsprop(rmsprop),
+            CenteredRmsPropConfig::from_rmsprop(rmsprop, s.beta),
         ];
         for config in presets {
             for placement in PLACEMENTS {
-                let config = config.rmsprop(config.rmsprop.epsilon_placement(placement));
+                let config = config.epsilon_placement(placement);
                 for plan in plans(m) {
                     let readable = config.build(w.len()).unwrap();
                     let fast = FastCenteredRmsProp::new(config, w.len()).unwrap().with_plan(plan);

@@ -38,7 +38,7 @@ mod schedule;
 pub use decay::{Decoupled, L2};
 pub use error::HyperParameterError;
 pub use run::{Divergence, Stop, StopReason, Trace, minimize};
-pub use schedule::{Schedule, Scheduled};
+pub use schedule::{RateArithmetic, Schedule, Scheduled};
 
 /// A first-order optimizer: turns a gradient into a change of the parameters.
 ///

@@ -18,7 +18,26 @@
 //!
 //! [`Scheduled`] wraps any optimizer that lets its η be set
 //! ([`LearningRate`](crate::LearningRate)) and sets η(t) before each step. Every
-//! parameter is validated when the schedule is built, and every η(t) is > 0.
+//! parameter is validated when the schedule is built.
+//!
+//! ## A rate of zero
+//! The base η is validated like every optimizer's (finite and > 0), but a
+//! schedule's factor may be 0 where its formula says so: a warm-up from s = 0
+//! (optax's `warmup_cosine_decay_schedule` starts at `init_value = 0.0` by
+//! default) at its first step, and a cosine down to a floor α = 0 from step T + 1
+//! on. Such a step does not move the weights, and, as in the libraries, it still
+//! counts: the optimizer's state (its moments, its step count) takes the gradient
+//! in. A rate that is 0 only because it underflowed (a step decay far past its
+//! useful life) stops the run with a panic naming the step instead.
+//!
+//! ## optax's arithmetic
+//! optax counts steps in an `int32`, and JAX divides an `int32` in `float32`, so
+//! even with 64-bit floats on, `exponential_decay` and `linear_schedule` return
+//! `float32` rates, and `join_schedules` (which `warmup_cosine_decay_schedule`
+//! is) rounds the `float64` cosine part it joins to `float32` too;
+//! `cosine_decay_schedule` alone stays `float64`. [`Scheduled::optax`] computes
+//! each rate as optax does ([`Schedule::optax_learning_rate`]), so that a run
+//! reproduces optax's own, not the same formula in `float64`.
 
 use crate::{HyperParameterError, LearningRate, Optimizer};
 
@@ -53,7 +72,8 @@ pub enum Schedule {
     Warmup {
         /// W, the steps of the warm-up, ≥ 1.
         steps: usize,
-        /// s, the fraction of η at the first step, in (0, 1].
+        /// s, the fraction of η at the first step, in [0, 1]: from 0, the first
+        /// step does not move (see the module's "A rate of zero").
         start: f64,
         /// The schedule after the warm-up.
         then: Box<Schedule>,
@@ -90,8 +110,8 @@ impl Schedule {
             }
             Self::Warmup { start, steps, then } => {
                 count("warm-up steps", *steps)?;
-                HyperParameterError::check("warm-up start", "in (0, 1]", *start, |s| {
-                    s > 0.0 && s <= 1.0
+                HyperParameterError::check("warm-up start", "in [0, 1]", *start, |s| {
+                    (0.0..=1.0).contains(&s)
                 })?;
                 then.validate()
             }
@@ -130,6 +150,82 @@ impl Schedule {
         // ANCHOR_END: solution_schedule
         // ANCHOR_END: schedule
     }
+
+    /// Whether the schedule's factor at step `t` is exactly 0 by its formula: a
+    /// warm-up from s = 0 at its first step, a cosine to a floor of 0 from step
+    /// T + 1 on. (A factor that is 0 only because it underflowed is not.)
+    pub fn stands_still(&self, t: u64) -> bool {
+        match self {
+            Self::Warmup { steps: warm, start: s, then: next } => {
+                let warm = *warm as u64;
+                if t > warm { next.stands_still(t - warm) } else { *s == 0.0 && t == 1 }
+            }
+            Self::Cosine { steps: total, floor: alpha } => *alpha == 0.0 && t > *total as u64,
+            Self::Constant
+            | Self::InverseTime { .. }
+            | Self::InverseSqrt
+            | Self::StepDecay { .. } => false,
+        }
+    }
+
+    /// η(t) as optax computes it, `float32` where optax rounds (see the module's
+    /// "optax's arithmetic"), with c = t − 1 the count of steps done:
+    ///
+    /// - step decay, `exponential_decay(η, k, f, staircase=True)`:
+    ///   f32(f32(η)·f32(f)^⌊f32(c)/f32(k)⌋), every operation in `float32`;
+    /// - cosine alone, `cosine_decay_schedule(η, T, α)`: η·((1 − α)·½(1 + cos(π·min(c, T)/T)) + α)
+    ///   in `float64`, in optax's order (π·c first, then /T);
+    /// - warm-up, `linear_schedule(s·η, η, W)` joined to the next schedule:
+    ///   f32(f32(s·η − η)·f32(1 − f32(c)/f32(W)) + f32(η)) during the warm-up, then
+    ///   the next schedule's rate rounded to `float32` by the join (a step decay is
+    ///   `float32` already, a constant is f32(η));
+    /// - constant, inverse time, inverse square root (no optax schedule of their
+    ///   own): as [`learning_rate`](Self::learning_rate).
+    ///
+    /// `float32` powers are exact for a factor of ½ (a power of two); for other
+    /// factors XLA's `pow` and the C library's `powf` can differ by an ulp of
+    /// `float32`.
+    ///
+    /// # Panics
+    /// If t = 0: steps are counted from 1.
+    pub fn optax_learning_rate(&self, eta: f64, t: u64) -> f64 {
+        assert!(t >= 1, "steps are counted from 1, got step 0");
+        let count = (t - 1) as f32;
+        match self {
+            Self::StepDecay { every: k, factor: f } => {
+                let exponent = (count / *k as f32).floor();
+                f64::from(eta as f32 * (*f as f32).powf(exponent))
+            }
+            Self::Cosine { steps: total, floor: alpha } => {
+                let clipped = (t - 1).min(*total as u64) as f64;
+                let decay = 0.5 * (1.0 + (std::f64::consts::PI * clipped / *total as f64).cos());
+                eta * ((1.0 - alpha) * decay + alpha)
+            }
+            Self::Warmup { steps: warm, start: s, then: next } => {
+                let warm = *warm as u64;
+                if t > warm {
+                    f64::from(next.optax_learning_rate(eta, t - warm) as f32)
+                } else {
+                    let fraction = 1.0f32 - count / warm as f32;
+                    f64::from(((s * eta - eta) as f32) * fraction + eta as f32)
+                }
+            }
+            Self::Constant | Self::InverseTime { .. } | Self::InverseSqrt => {
+                self.learning_rate(eta, t)
+            }
+        }
+    }
+}
+
+/// How [`Scheduled`] computes η(t): the course's formulas in `float64`, or optax's
+/// arithmetic, `float32` where optax rounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RateArithmetic {
+    /// [`Schedule::learning_rate`]: every rate in `float64`.
+    #[default]
+    Float64,
+    /// [`Schedule::optax_learning_rate`]: the rates optax's own schedules return.
+    Optax,
 }
 
 /// An optimizer whose learning rate follows a [`Schedule`]: before step t it sets
@@ -139,7 +235,10 @@ pub struct Scheduled<O> {
     inner: O,
     base: f64,
     schedule: Schedule,
+    arithmetic: RateArithmetic,
     steps: u64,
+    /// Whether the last step's rate was 0 (a step that did not move).
+    stood_still: bool,
 }
 
 impl<O: LearningRate> Scheduled<O> {
@@ -150,7 +249,22 @@ impl<O: LearningRate> Scheduled<O> {
     pub fn new(inner: O, schedule: Schedule) -> Result<Self, HyperParameterError> {
         schedule.validate()?;
         let base = inner.learning_rate();
-        Ok(Self { inner, base, schedule, steps: 0 })
+        let arithmetic = RateArithmetic::Float64;
+        Ok(Self { inner, base, schedule, arithmetic, steps: 0, stood_still: false })
+    }
+
+    /// `inner` with its learning rate following `schedule` as optax computes it
+    /// ([`Schedule::optax_learning_rate`]): `float32` where optax rounds.
+    ///
+    /// # Errors
+    /// If a parameter of the schedule is out of range (the error names it).
+    pub fn optax(inner: O, schedule: Schedule) -> Result<Self, HyperParameterError> {
+        Ok(Self { arithmetic: RateArithmetic::Optax, ..Self::new(inner, schedule)? })
+    }
+
+    /// How the rates are computed.
+    pub fn arithmetic(&self) -> RateArithmetic {
+        self.arithmetic
     }
 
     /// The optimizer inside.
@@ -172,9 +286,21 @@ impl<O: Optimizer + LearningRate> Optimizer for Scheduled<O> {
     fn step(&mut self, params: &mut [f64], grads: &[f64]) {
         let t = self.steps + 1;
         self.steps = t;
-        let eta = self.schedule.learning_rate(self.base, t);
-        // Every factor of a validated schedule is positive, so η(t) > 0 unless it
-        // underflows: a step decay far past its useful life (0.01ᵗ is 0 from
+        let eta = match self.arithmetic {
+            RateArithmetic::Float64 => self.schedule.learning_rate(self.base, t),
+            RateArithmetic::Optax => self.schedule.optax_learning_rate(self.base, t),
+        };
+        self.stood_still = eta == 0.0 && self.schedule.stands_still(t);
+        if self.stood_still {
+            // A factor of 0 by the schedule's formula: the weights stay, and the
+            // optimizer takes the gradient into its state on a copy of them, as
+            // a library's step with η = 0 does.
+            let mut unmoved = params.to_vec();
+            self.inner.step(&mut unmoved, grads);
+            return;
+        }
+        // Any other factor of a validated schedule is positive, so η(t) > 0 unless
+        // it underflows: a step decay far past its useful life (0.01ᵗ is 0 from
         // t ≈ 162). The optimizers refuse an η of 0, and so does this, naming the
         // step, rather than step with a rate that no longer means anything.
         if let Err(error) = self.inner.set_learning_rate(eta) {
@@ -183,8 +309,11 @@ impl<O: Optimizer + LearningRate> Optimizer for Scheduled<O> {
         self.inner.step(params, grads);
     }
 
+    /// The inner optimizer's rates, or 0 for every weight after a step that did
+    /// not move.
     fn effective_learning_rates(&self) -> Option<Vec<f64>> {
-        self.inner.effective_learning_rates()
+        let rates = self.inner.effective_learning_rates();
+        if self.stood_still { rates.map(|r| vec![0.0; r.len()]) } else { rates }
     }
 }
 
@@ -248,13 +377,88 @@ mod tests {
                 "cosine floor must be in [0, 1], got -0.1",
             ),
             (
-                Schedule::Warmup { steps: 5, start: 0.0, then: Box::new(Schedule::Constant) },
-                "warm-up start must be in (0, 1], got 0",
+                Schedule::Warmup { steps: 5, start: -0.1, then: Box::new(Schedule::Constant) },
+                "warm-up start must be in [0, 1], got -0.1",
+            ),
+            (
+                Schedule::Warmup { steps: 5, start: 1.5, then: Box::new(Schedule::Constant) },
+                "warm-up start must be in [0, 1], got 1.5",
             ),
         ];
         for (schedule, message) in cases {
             let gd = GradientDescent::new(0.1).unwrap();
             assert_eq!(Scheduled::new(gd, schedule).unwrap_err().to_string(), message);
+        }
+    }
+
+    #[test]
+    fn a_warm_up_from_zero_does_not_move_at_its_first_step_and_counts_it() {
+        let warmup = Schedule::Warmup { steps: 4, start: 0.0, then: Box::new(Schedule::Constant) };
+        assert_eq!([1, 2, 3, 5].map(|t| warmup.learning_rate(1.0, t)), [0.0, 0.25, 0.5, 1.0]);
+        assert!(warmup.stands_still(1) && !warmup.stands_still(2));
+        let mut scheduled = Scheduled::new(GradientDescent::new(2.0).unwrap(), warmup).unwrap();
+        let mut w = [1.0];
+        scheduled.step(&mut w, &[1.0]);
+        assert_eq!((w, scheduled.steps()), ([1.0], 1));
+        assert_eq!(scheduled.effective_learning_rates(), None);
+        // Step 2 takes η(2) = 2·0.25 = 0.5: w = 1 − 0.5·1.
+        scheduled.step(&mut w, &[1.0]);
+        assert_eq!(w, [0.5]);
+    }
+
+    #[test]
+    fn a_cosine_to_a_floor_of_zero_stands_still_after_its_last_step() {
+        let cosine = Schedule::Cosine { steps: 2, floor: 0.0 };
+        // cos(π) rounds to −1 exactly, so 1 + cos(π) = 0: the factor is exactly 0.
+        assert_eq!(cosine.learning_rate(1.0, 3), 0.0);
+        assert!(!cosine.stands_still(2) && cosine.stands_still(3));
+        let mut scheduled = Scheduled::new(GradientDescent::new(1.0).unwrap(), cosine).unwrap();
+        let mut w = [1.0];
+        for _ in 0..4 {
+            scheduled.step(&mut w, &[1.0]);
+        }
+        // η = 1 at step 1, ½ at step 2 (cos(π/2) ≈ 6e-17 adds one rounding), then 0.
+        approx::assert_relative_eq!(w[0], -0.5, max_relative = 1e-15);
+    }
+
+    #[test]
+    #[should_panic(expected = "step 2: the schedule's learning rate is out of range")]
+    fn a_rate_that_underflows_to_zero_stops_the_run_naming_the_step() {
+        let decay = Schedule::StepDecay { every: 1, factor: 1e-300 };
+        let mut scheduled = Scheduled::new(GradientDescent::new(1e-100).unwrap(), decay).unwrap();
+        let mut w = [1.0];
+        scheduled.step(&mut w, &[1.0]);
+        scheduled.step(&mut w, &[1.0]);
+    }
+
+    #[test]
+    fn optax_rates_are_float32_where_optax_rounds() {
+        // optax.exponential_decay(0.4, …) at count 0 returns float32(0.4), which
+        // the run of optax 0.2.8 printed as 0.4000000059604645.
+        let step = Schedule::StepDecay { every: 10, factor: 0.5 };
+        assert_eq!(step.optax_learning_rate(0.4, 1), 0.4000000059604645);
+        assert_eq!(step.optax_learning_rate(0.4, 11), 0.4000000059604645 / 2.0);
+        // Alone, the cosine stays float64, within two roundings of the course's.
+        let cosine = Schedule::Cosine { steps: 40, floor: 0.1 };
+        for t in [1, 7, 20, 41, 60] {
+            let (optax, course) =
+                (cosine.optax_learning_rate(0.1, t), cosine.learning_rate(0.1, t));
+            approx::assert_relative_eq!(optax, course, max_relative = 4.0 * f64::EPSILON);
+        }
+        // Joined after a warm-up, it is rounded to float32.
+        let warm = Schedule::Warmup { steps: 10, start: 0.0, then: Box::new(cosine.clone()) };
+        assert_eq!(warm.optax_learning_rate(0.1, 1), 0.0);
+        assert_eq!(warm.optax_learning_rate(0.1, 11), f64::from(0.1f32));
+        for t in 1..=60 {
+            let rate = warm.optax_learning_rate(0.1, t);
+            assert_eq!(rate, f64::from(rate as f32), "step {t}: {rate} is not a float32");
+            // Each float32 rounding errs by at most 2⁻²⁴ of its result, and every
+            // term of the warm-up's (s·η − η)·(1 − c/W) + η is at most η: four
+            // roundings stay within 4·2⁻²⁴·η = 2·f32::EPSILON·η of the float64
+            // rate, an absolute bound (the sum cancels, so not a relative one).
+            let exact = warm.learning_rate(0.1, t);
+            let allowance = 2.0 * f64::from(f32::EPSILON) * 0.1;
+            assert!((rate - exact).abs() <= allowance, "step {t}: {rate} against {exact}");
         }
     }
 

@@ -34,6 +34,17 @@
 //! (`amsgrad=True`) takes that maximum over the raw average G, then bias-corrects
 //! it; optax (`optax.amsgrad`) takes it over the bias-corrected Ĝ. The two differ
 //! in the first steps, where 1 − β₂ᵗ is far from 1.
+//!
+//! ## Keras's ε, added before the bias correction
+//! Keras's `Adam` folds both corrections into the rate and adds ε to the root of
+//! the *uncorrected* G, as Kingma and Ba's section 2 suggests for efficiency:
+//!
+//! > α = η·√(1 − β₂ᵗ)/(1 − β₁ᵗ),  w ← w − α·m/(√G + ε)
+//!
+//! which is w ← w − η·m̂/(√Ĝ + ε/√(1 − β₂ᵗ)): an ε that starts √(1/(1 − β₂)) ≈ 32
+//! times larger at t = 1 (β₂ = 0.999) and shrinks to ε as 1 − β₂ᵗ tends to 1.
+//! [`EpsilonTiming::BeforeCorrection`] computes that ε at every step, so the
+//! update keeps its one form, η·m̂/(√Ĝ + ε̂ₜ); [`AdamConfig::keras`] sets it.
 
 use adagrad::{EpsilonPlacement, ScaledStep};
 use gd::{HyperParameterError, LearningRate, Optimizer, assert_same_length};
@@ -41,19 +52,20 @@ use rmsprop::running_average;
 
 /// The settings of an Adam optimizer, validated by [`build`](Self::build).
 ///
-/// | setting     | course default | `torch.optim.Adam(lr)` | `optax.adam(lr)`        |
-/// |-------------|----------------|------------------------|-------------------------|
-/// | β₁          | 0.9            | 0.9                    | `b1` = 0.9              |
-/// | β₂          | 0.999          | 0.999                  | `b2` = 0.999            |
-/// | ε           | 1e-8           | 1e-8                   | `eps` = 1e-8            |
-/// | ε placement | outside √      | outside √              | outside √ (`eps_root` = 0) |
+/// | setting     | course default | `torch.optim.Adam(lr)` | `optax.adam(lr)`        | `keras.optimizers.Adam(lr)` |
+/// |-------------|----------------|------------------------|-------------------------|-----------------------------|
+/// | β₁          | 0.9            | 0.9                    | `b1` = 0.9              | `beta_1` = 0.9              |
+/// | β₂          | 0.999          | 0.999                  | `b2` = 0.999            | `beta_2` = 0.999            |
+/// | ε           | 1e-8           | 1e-8                   | `eps` = 1e-8            | `epsilon` = 1e-7            |
+/// | ε placement | outside √      | outside √              | outside √ (`eps_root` = 0) | outside √              |
+/// | ε added     | after the correction | after           | after                   | *before* the correction     |
 ///
-/// The three agree, so [`pytorch`](Self::pytorch) and [`optax`](Self::optax) are
-/// [`new`](Self::new) under the library's name. They differ only in rounding:
+/// The first three agree, so [`pytorch`](Self::pytorch) and [`optax`](Self::optax)
+/// are [`new`](Self::new) under the library's name. They differ only in rounding:
 /// torch computes m by `lerp` and divides √G by √(1 − β₂ᵗ) before adding ε;
-/// optax divides G first, as here. Keras's `Adam` is another method in rounding
-/// *and* in ε: it adds ε to √G before the bias correction (ε̂ of the paper's
-/// section 2), and its ε is 1e-7.
+/// optax divides G first, as here. Keras's `Adam` differs in ε: it adds ε to √G
+/// before the bias correction (the ε̂ of the paper's section 2), which
+/// [`keras`](Self::keras) reproduces with [`EpsilonTiming::BeforeCorrection`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct AdamConfig {
     /// η, finite and > 0.
@@ -68,6 +80,42 @@ pub struct AdamConfig {
     pub epsilon_placement: EpsilonPlacement,
     /// Whether, and where, to take AMSGrad's running maximum of the second moment.
     pub amsgrad: AmsGrad,
+    /// Whether ε joins the second moment after its bias correction (the paper,
+    /// PyTorch, optax) or before it (Keras).
+    pub epsilon_timing: EpsilonTiming,
+}
+
+/// When ε joins the second moment: after the bias correction or before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EpsilonTiming {
+    /// √Ĝ + ε (or √(Ĝ + ε) inside the root): Kingma and Ba's algorithm 1,
+    /// PyTorch's `Adam` and optax's `adam`.
+    #[default]
+    AfterCorrection,
+    /// Keras's `Adam`: √G + ε, then corrected, (√G + ε)/√(1 − β₂ᵗ) = √Ĝ + ε/√(1 − β₂ᵗ);
+    /// inside the root, √((G + ε)/(1 − β₂ᵗ)) = √(Ĝ + ε/(1 − β₂ᵗ)).
+    BeforeCorrection,
+}
+
+/// The ε̂ₜ that step t adds after the bias correction, for the ε of the settings:
+/// ε itself, or, for ε added before the correction ([`EpsilonTiming::BeforeCorrection`]),
+/// ε/√(1 − β₂ᵗ) outside the root and ε/(1 − β₂ᵗ) inside it.
+pub fn epsilon_for_step(
+    epsilon: f64,
+    timing: EpsilonTiming,
+    placement: EpsilonPlacement,
+    beta2: f64,
+    steps: u64,
+) -> f64 {
+    match (timing, placement) {
+        (EpsilonTiming::AfterCorrection, _) => epsilon,
+        (EpsilonTiming::BeforeCorrection, EpsilonPlacement::OutsideRoot) => {
+            epsilon / bias_correction(beta2, steps).sqrt()
+        }
+        (EpsilonTiming::BeforeCorrection, EpsilonPlacement::InsideRoot) => {
+            epsilon / bias_correction(beta2, steps)
+        }
+    }
 }
 
 /// Where AMSGrad takes its running maximum of the second moment, if at all.
@@ -145,6 +193,7 @@ impl AdamConfig {
             epsilon: 1e-8,
             epsilon_placement: EpsilonPlacement::OutsideRoot,
             amsgrad: AmsGrad::Off,
+            epsilon_timing: EpsilonTiming::AfterCorrection,
         }
     }
 
@@ -166,6 +215,23 @@ impl AdamConfig {
     /// `optax.amsgrad(learning_rate)`: the maximum of the corrected Ĝ.
     pub fn optax_amsgrad(learning_rate: f64) -> Self {
         Self { amsgrad: AmsGrad::MaximumAfterCorrection, ..Self::new(learning_rate) }
+    }
+
+    /// `keras.optimizers.Adam(learning_rate)` (Keras 3): ε = 1e-7 added to √G
+    /// *before* the bias correction (w ← w − α·m/(√G + ε), α = η·√(1 − β₂ᵗ)/(1 − β₁ᵗ)).
+    /// With `weight_decay`, Keras's `AdamW`: [`adamw`] with this preset.
+    pub fn keras(learning_rate: f64) -> Self {
+        Self {
+            epsilon: 1e-7,
+            epsilon_timing: EpsilonTiming::BeforeCorrection,
+            ..Self::new(learning_rate)
+        }
+    }
+
+    /// `keras.optimizers.Adam(learning_rate, amsgrad=True)`: the maximum of G,
+    /// then corrected, as PyTorch's, with Keras's ε.
+    pub fn keras_amsgrad(learning_rate: f64) -> Self {
+        Self { amsgrad: AmsGrad::MaximumBeforeCorrection, ..Self::keras(learning_rate) }
     }
     // ANCHOR_END: adam_presets
 
@@ -194,6 +260,11 @@ impl AdamConfig {
         Self { amsgrad, ..self }
     }
 
+    /// The same settings with ε added after, or before, the bias correction.
+    pub fn epsilon_timing(self, epsilon_timing: EpsilonTiming) -> Self {
+        Self { epsilon_timing, ..self }
+    }
+
     /// An optimizer for `dimension` weights, with m and G starting at 0.
     ///
     /// # Errors
@@ -205,6 +276,8 @@ impl AdamConfig {
             beta1: HyperParameterError::check_decay("beta1", self.beta1)?,
             beta2: HyperParameterError::check_decay("beta2", self.beta2)?,
             amsgrad: self.amsgrad,
+            epsilon: self.epsilon,
+            epsilon_timing: self.epsilon_timing,
             steps: 0,
             first_moment: vec![0.0; dimension],
             second_moment: vec![0.0; dimension],
@@ -217,7 +290,8 @@ impl AdamConfig {
 pub const PYTORCH_ADAMW_DECAY: f64 = 1e-2;
 /// `optax.adamw`'s default weight decay λ.
 pub const OPTAX_ADAMW_DECAY: f64 = 1e-4;
-/// `keras.optimizers.AdamW`'s default weight decay λ (Keras 3).
+/// `keras.optimizers.AdamW`'s default weight decay λ (Keras 3), with
+/// `AdamConfig::keras(lr)`.
 pub const KERAS_ADAMW_DECAY: f64 = 4e-3;
 
 /// AdamW (Loshchilov and Hutter, 2019): Adam with decoupled weight decay, the
@@ -256,6 +330,9 @@ pub struct Adam {
     beta1: f64,
     beta2: f64,
     amsgrad: AmsGrad,
+    /// ε as configured; `scale` holds the ε̂ₜ of the last step.
+    epsilon: f64,
+    epsilon_timing: EpsilonTiming,
     steps: u64,
     first_moment: Vec<f64>,
     second_moment: Vec<f64>,
@@ -306,9 +383,19 @@ impl Adam {
         self.beta2
     }
 
-    /// η, ε and where ε goes.
+    /// η, ε and where ε goes (the ε̂ₜ of the last step: see [`epsilon_for_step`]).
     pub fn scaled_step(&self) -> &ScaledStep {
         &self.scale
+    }
+
+    /// ε as configured, before any conversion to the ε̂ₜ of a step.
+    pub fn epsilon(&self) -> f64 {
+        self.epsilon
+    }
+
+    /// Whether ε joins the second moment after its bias correction or before it.
+    pub fn epsilon_timing(&self) -> EpsilonTiming {
+        self.epsilon_timing
     }
 }
 
@@ -323,6 +410,16 @@ impl Optimizer for Adam {
         assert_same_length("params", params.len(), "the first moment", self.first_moment.len());
         assert_same_length("params", params.len(), "the second moment", self.second_moment.len());
         assert_same_length("params", params.len(), "the maximum", self.maximum.len());
+        if self.epsilon_timing == EpsilonTiming::BeforeCorrection {
+            // Keras's ε, seen after the correction: ε/√(1 − β₂ᵗ) for this step t.
+            let t = self.steps + 1;
+            let placement = self.scale.placement();
+            let epsilon =
+                epsilon_for_step(self.epsilon, self.epsilon_timing, placement, self.beta2, t);
+            if let Err(error) = self.scale.set_epsilon(epsilon) {
+                panic!("step {t}: Keras's ε divided by √(1 − β₂ᵗ) is out of range: {error}");
+            }
+        }
         // ANCHOR: solution_adam_step
         self.steps += 1;
         let (beta1, beta2) = (self.beta1, self.beta2);
@@ -418,6 +515,56 @@ mod tests {
             let nu_hat = nu[j] / (1.0 - b2.powi(t));
             w[j] + -lr * (mu_hat / ((nu_hat + 0.0).sqrt() + eps))
         })
+    }
+
+    /// Step t of `keras.optimizers.Adam` (Keras 3) written out from its source:
+    /// α = lr·√(1 − β₂ᵗ)/(1 − β₁ᵗ); m += (g − m)·(1 − β₁); v += (g² − v)·(1 − β₂);
+    /// with AMSGrad v̂ = max(v̂, v) replaces v; w −= (m·α)/(√v + ε), ε = 1e-7.
+    fn keras_adam(w: [f64; 2], state: &mut [[f64; 2]; 3], t: i32, amsgrad: bool) -> [f64; 2] {
+        let (lr, beta1, beta2, eps) = (0.4f64, 0.9f64, 0.999f64, 1e-7);
+        let g = gradient(w);
+        let alpha = lr * (1.0 - beta2.powi(t)).sqrt() / (1.0 - beta1.powi(t));
+        let [m, v, v_hat] = state;
+        [0, 1].map(|j| {
+            m[j] += (g[j] - m[j]) * (1.0 - beta1);
+            v[j] += (g[j] * g[j] - v[j]) * (1.0 - beta2);
+            v_hat[j] = v_hat[j].max(v[j]);
+            let second = if amsgrad { v_hat[j] } else { v[j] };
+            w[j] - (m[j] * alpha) / (second.sqrt() + eps)
+        })
+    }
+
+    #[test]
+    fn keras_settings_reproduce_keras_adam_with_epsilon_before_the_correction() {
+        for (config, amsgrad) in
+            [(AdamConfig::keras(0.4), false), (AdamConfig::keras_amsgrad(0.4), true)]
+        {
+            let mut state = [[0.0; 2]; 3];
+            let first = keras_adam([-5.0, -2.0], &mut state, 1, amsgrad);
+            let second = keras_adam(first, &mut state, 2, amsgrad);
+            let [w1, w2] = two_steps(config);
+            assert_relative_eq!(w1.as_slice(), first.as_slice(), max_relative = 1e-12);
+            assert_relative_eq!(w2.as_slice(), second.as_slice(), max_relative = 1e-12);
+        }
+    }
+
+    #[test]
+    fn epsilon_before_the_correction_is_epsilon_over_root_one_minus_beta2_t_after_it() {
+        // Outside the root (√G + ε)/√c = √(G/c) + ε/√c; inside √((G + ε)/c) = √(G/c + ε/c).
+        // With β₂ = 0.75 at t = 1, c = 0.25: ε/√c = 2ε and ε/c = 4ε, exactly.
+        let outside = (EpsilonTiming::BeforeCorrection, EpsilonPlacement::OutsideRoot);
+        let inside = (EpsilonTiming::BeforeCorrection, EpsilonPlacement::InsideRoot);
+        assert_eq!(epsilon_for_step(0.125, outside.0, outside.1, 0.75, 1), 0.25);
+        assert_eq!(epsilon_for_step(0.125, inside.0, inside.1, 0.75, 1), 0.5);
+        let after = EpsilonTiming::AfterCorrection;
+        assert_eq!(epsilon_for_step(0.125, after, EpsilonPlacement::OutsideRoot, 0.75, 1), 0.125);
+        // A step of Keras's form from m = G = 0: g = 2, β₁ = 0, β₂ = 0.75, η = 1,
+        // ε = 0.5: G = 0.25·4 = 1, so Δ = α·m/(√G + ε) = (√0.25/1)·2/(1 + 0.5) = 2/3.
+        let mut adam = AdamConfig::keras(1.0).beta1(0.0).beta2(0.75).epsilon(0.5).build(1).unwrap();
+        let mut w = [0.0];
+        adam.step(&mut w, &[2.0]);
+        assert_relative_eq!(w[0], -2.0 / 3.0, max_relative = 4.0 * f64::EPSILON);
+        assert_eq!((adam.epsilon(), adam.scaled_step().epsilon()), (0.5, 1.0));
     }
 
     // The expected values are each library's formula written out by hand, in its

@@ -75,8 +75,9 @@ mod heavy_ball;
 mod rmsprop_momentum;
 
 pub use adam::{
-    Adam, AdamConfig, AmsGrad, KERAS_ADAMW_DECAY, OPTAX_ADAMW_DECAY, PYTORCH_ADAMW_DECAY, adamw,
-    bias_correction, last_second_moment, running_maximum, second_moment_for_step,
+    Adam, AdamConfig, AmsGrad, EpsilonTiming, KERAS_ADAMW_DECAY, OPTAX_ADAMW_DECAY,
+    PYTORCH_ADAMW_DECAY, adamw, bias_correction, epsilon_for_step, last_second_moment,
+    running_maximum, second_moment_for_step,
 };
 pub use heavy_ball::{Momentum, MomentumConfig};
 pub use rmsprop_momentum::{RmsPropMomentum, RmsPropMomentumConfig};

@@ -71,9 +71,37 @@ impl RmsPropMomentumConfig {
         Self { momentum, ..self }
     }
 
-    /// The same μ on top of other RMSprop settings.
-    pub fn rmsprop(self, rmsprop: RmsPropConfig) -> Self {
-        Self { rmsprop, ..self }
+    /// RMSprop with momentum, from the RMSprop settings `rmsprop` (η among them)
+    /// and μ.
+    ///
+    /// η is given once, in `rmsprop`: there is no setter that replaces the RMSprop
+    /// settings of a preset, which would silently replace the η the preset was
+    /// given. To change one setting of a preset, use its own setter
+    /// ([`decay`](Self::decay), [`epsilon`](Self::epsilon),
+    /// [`epsilon_placement`](Self::epsilon_placement),
+    /// [`initial_accumulator`](Self::initial_accumulator)).
+    pub fn from_rmsprop(rmsprop: RmsPropConfig, momentum: f64) -> Self {
+        Self { rmsprop, momentum }
+    }
+
+    /// The same settings with another γ.
+    pub fn decay(self, decay: f64) -> Self {
+        Self { rmsprop: self.rmsprop.decay(decay), ..self }
+    }
+
+    /// The same settings with another ε.
+    pub fn epsilon(self, epsilon: f64) -> Self {
+        Self { rmsprop: self.rmsprop.epsilon(epsilon), ..self }
+    }
+
+    /// The same settings with ε placed as given.
+    pub fn epsilon_placement(self, epsilon_placement: adagrad::EpsilonPlacement) -> Self {
+        Self { rmsprop: self.rmsprop.epsilon_placement(epsilon_placement), ..self }
+    }
+
+    /// The same settings with G starting at `initial_accumulator`.
+    pub fn initial_accumulator(self, initial_accumulator: f64) -> Self {
+        Self { rmsprop: self.rmsprop.initial_accumulator(initial_accumulator), ..self }
     }
 
     /// An optimizer for `dimension` weights, with b starting at 0.
@@ -275,7 +303,7 @@ mod tests {
             .decay(0.5)
             .epsilon(0.25)
             .epsilon_placement(EpsilonPlacement::OutsideRoot);
-        let mut optimizer = RmsPropMomentumConfig::new(1.0).rmsprop(settings).build(1).unwrap();
+        let mut optimizer = RmsPropMomentumConfig::from_rmsprop(settings, 0.9).build(1).unwrap();
         let mut w = [0.0];
         optimizer.step(&mut w, &[2.0]);
         // G = 0.5·4 = 2, b = 2/(√2 + 0.25), w = −0.2·b.
@@ -287,7 +315,7 @@ mod tests {
     #[test]
     fn a_zero_gradient_with_zero_epsilon_is_a_zero_step() {
         let settings = RmsPropConfig::new(0.1).epsilon(0.0);
-        let mut optimizer = RmsPropMomentumConfig::new(0.1).rmsprop(settings).build(2).unwrap();
+        let mut optimizer = RmsPropMomentumConfig::from_rmsprop(settings, 0.9).build(2).unwrap();
         let mut w = [1.0, -2.0];
         optimizer.step(&mut w, &[0.0, 0.0]);
         assert_eq!(w, [1.0, -2.0]);
@@ -300,12 +328,9 @@ mod tests {
             (RmsPropMomentumConfig::new(-1.0), "learning rate must be finite and > 0, got -1"),
             (RmsPropMomentumConfig::new(0.1).momentum(1.0), "momentum must be in [0, 1), got 1"),
             (RmsPropMomentumConfig::pytorch(0.1, -0.5), "momentum must be in [0, 1), got -0.5"),
+            (RmsPropMomentumConfig::new(0.1).decay(1.5), "decay must be in [0, 1), got 1.5"),
             (
-                RmsPropMomentumConfig::new(0.1).rmsprop(RmsPropConfig::new(0.1).decay(1.5)),
-                "decay must be in [0, 1), got 1.5",
-            ),
-            (
-                RmsPropMomentumConfig::new(0.1).rmsprop(RmsPropConfig::new(0.1).epsilon(-1.0)),
+                RmsPropMomentumConfig::new(0.1).epsilon(-1.0),
                 "epsilon must be finite and >= 0, got -1",
             ),
         ];

@@ -81,9 +81,54 @@ impl CenteredRmsPropConfig {
     }
     // ANCHOR_END: centered_presets
 
-    /// The same settings with other RMSprop settings.
-    pub fn rmsprop(self, rmsprop: RmsPropConfig) -> Self {
-        Self { rmsprop, ..self }
+    /// Centered RMSprop with the RMSprop settings `rmsprop` (η among them) and μ.
+    ///
+    /// η is given once, in `rmsprop`: there is no setter that replaces the RMSprop
+    /// settings of a preset, because `CenteredRmsPropConfig::pytorch(0.4, 0.0)`
+    /// followed by RMSprop settings made with another η would run at that other
+    /// η without a word. To change one setting of a preset, use its own setter
+    /// ([`decay`](Self::decay), [`epsilon`](Self::epsilon),
+    /// [`epsilon_placement`](Self::epsilon_placement),
+    /// [`initial_accumulator`](Self::initial_accumulator)).
+    ///
+    /// ```
+    /// use rmsprop::{CenteredRmsPropConfig, RmsPropConfig};
+    /// let settings = RmsPropConfig::pytorch(0.1).decay(0.9);
+    /// let config = CenteredRmsPropConfig::from_rmsprop(settings, 0.0);
+    /// assert_eq!(config.rmsprop.learning_rate, 0.1);
+    /// let preset = CenteredRmsPropConfig::pytorch(0.4, 0.0).decay(0.9);
+    /// assert_eq!(preset.rmsprop.learning_rate, 0.4);
+    /// ```
+    ///
+    /// The form that replaced a preset's η without a word does not compile:
+    ///
+    /// ```compile_fail
+    /// use rmsprop::{CenteredRmsPropConfig, RmsPropConfig};
+    /// let config = CenteredRmsPropConfig::pytorch(0.4, 0.0).rmsprop(RmsPropConfig::pytorch(0.1));
+    /// ```
+    pub fn from_rmsprop(rmsprop: RmsPropConfig, momentum: f64) -> Self {
+        Self { rmsprop, momentum }
+    }
+
+    /// The same settings with another γ.
+    pub fn decay(self, decay: f64) -> Self {
+        Self { rmsprop: self.rmsprop.decay(decay), ..self }
+    }
+
+    /// The same settings with another ε.
+    pub fn epsilon(self, epsilon: f64) -> Self {
+        Self { rmsprop: self.rmsprop.epsilon(epsilon), ..self }
+    }
+
+    /// The same settings with ε placed as given (optax's `eps_in_sqrt=False` is
+    /// [`EpsilonPlacement::OutsideRoot`](adagrad::EpsilonPlacement::OutsideRoot)).
+    pub fn epsilon_placement(self, epsilon_placement: adagrad::EpsilonPlacement) -> Self {
+        Self { rmsprop: self.rmsprop.epsilon_placement(epsilon_placement), ..self }
+    }
+
+    /// The same settings with G starting at `initial_accumulator`.
+    pub fn initial_accumulator(self, initial_accumulator: f64) -> Self {
+        Self { rmsprop: self.rmsprop.initial_accumulator(initial_accumulator), ..self }
     }
 
     /// The same settings with another μ.
@@ -234,9 +279,8 @@ mod tests {
         let t = negative.expect("the variance of a constant gradient rounds below zero");
         assert!((big_g - mean * mean).sqrt().is_nan(), "PyTorch's formula at step {t}");
         assert_eq!(centered_variance(big_g, mean), 0.0);
-        let pytorch = CenteredRmsPropConfig::pytorch(0.01, 0.0);
         let mut optimizer =
-            pytorch.rmsprop(RmsPropConfig::pytorch(0.01).decay(gamma)).build(1).unwrap();
+            CenteredRmsPropConfig::pytorch(0.01, 0.0).decay(gamma).build(1).unwrap();
         let mut w = [0.0];
         for _ in 0..t + 5 {
             optimizer.step(&mut w, &[g]);
@@ -246,9 +290,10 @@ mod tests {
 
     #[test]
     fn with_momentum_the_buffer_collects_the_scaled_gradients() {
-        let config = CenteredRmsPropConfig::new(0.5)
-            .rmsprop(RmsPropConfig::new(0.5).decay(0.5).epsilon(0.0))
-            .momentum(0.5);
+        let config = CenteredRmsPropConfig::from_rmsprop(
+            RmsPropConfig::new(0.5).decay(0.5).epsilon(0.0),
+            0.5,
+        );
         let mut optimizer = config.build(1).unwrap();
         let mut w = [0.0];
         optimizer.step(&mut w, &[2.0]);
@@ -258,11 +303,27 @@ mod tests {
     }
 
     #[test]
+    fn a_presets_setters_keep_the_learning_rate_it_was_given() {
+        let config = CenteredRmsPropConfig::pytorch(0.4, 0.5)
+            .decay(0.5)
+            .epsilon(1e-6)
+            .epsilon_placement(EpsilonPlacement::InsideRoot)
+            .initial_accumulator(0.25);
+        let expected = RmsPropConfig::pytorch(0.4)
+            .decay(0.5)
+            .epsilon(1e-6)
+            .epsilon_placement(EpsilonPlacement::InsideRoot)
+            .initial_accumulator(0.25);
+        assert_eq!(config, CenteredRmsPropConfig::from_rmsprop(expected, 0.5));
+        assert_eq!(config.build(1).unwrap().learning_rate(), 0.4);
+    }
+
+    #[test]
     fn invalid_settings_are_refused_naming_the_parameter() {
         let error = CenteredRmsPropConfig::pytorch(0.1, 1.0).build(2).unwrap_err();
         assert_eq!(error.to_string(), "momentum must be in [0, 1), got 1");
-        let config = CenteredRmsPropConfig::optax(0.1, 0.0)
-            .rmsprop(RmsPropConfig::optax(0.1).epsilon_placement(EpsilonPlacement::OutsideRoot));
+        let config =
+            CenteredRmsPropConfig::optax(0.1, 0.0).epsilon_placement(EpsilonPlacement::OutsideRoot);
         assert!(config.build(2).is_ok());
     }
 }

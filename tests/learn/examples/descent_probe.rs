@@ -82,7 +82,7 @@ fn main() {
         // ε = 0 and a weight without gradient: its scaled gradient is 0/0.
         ("momentum.rmsprop_momentum_zero_denominator", || {
             let rmsprop = RmsPropConfig::new(0.01).epsilon(0.0);
-            let config = momentum::RmsPropMomentumConfig::new(0.01).rmsprop(rmsprop);
+            let config = momentum::RmsPropMomentumConfig::from_rmsprop(rmsprop, 0.9);
             let mut optimizer = config.build(2).expect("in range");
             let mut w = [1.0, -2.0];
             let mut out = Vec::new();
@@ -104,8 +104,7 @@ fn main() {
             ]
         }),
         ("libraries.centered", || {
-            let config =
-                CenteredRmsPropConfig::new(0.1).rmsprop(RmsPropConfig::new(0.1).decay(0.5));
+            let config = CenteredRmsPropConfig::new(0.1).decay(0.5);
             steps(&mut config.build(2).expect("in range"))
         }),
         ("libraries.centered_momentum", || {

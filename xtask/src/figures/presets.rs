@@ -7,8 +7,8 @@ use adagrad::{AdagradConfig, EpsilonPlacement};
 use anyhow::{Context, Result, bail};
 use descent_tests::references::{PRESETS, PROBLEMS, RUNS, largest_difference};
 use momentum::{
-    AdamConfig, AmsGrad, KERAS_ADAMW_DECAY, MomentumConfig, OPTAX_ADAMW_DECAY, PYTORCH_ADAMW_DECAY,
-    RmsPropMomentumConfig,
+    AdamConfig, AmsGrad, EpsilonTiming, KERAS_ADAMW_DECAY, MomentumConfig, OPTAX_ADAMW_DECAY,
+    PYTORCH_ADAMW_DECAY, RmsPropMomentumConfig,
 };
 use rmsprop::{CenteredRmsPropConfig, RmsPropConfig};
 
@@ -183,9 +183,19 @@ fn momentum_table() -> Result<String> {
             AdamConfig::pytorch_amsgrad(ETA),
         ),
         ("`optax.amsgrad`", "AdamConfig::optax_amsgrad(η)", AdamConfig::optax_amsgrad(ETA)),
+        ("Keras 3 `Adam`", "AdamConfig::keras(η)", AdamConfig::keras(ETA)),
+        (
+            "Keras 3 `Adam`, `amsgrad=True`",
+            "AdamConfig::keras_amsgrad(η)",
+            AdamConfig::keras_amsgrad(ETA),
+        ),
     ] {
+        let timing = match config.epsilon_timing {
+            EpsilonTiming::AfterCorrection => "",
+            EpsilonTiming::BeforeCorrection => ", before the correction",
+        };
         rows.push(format!(
-            "| {library} | `{preset}` | {} | {} | {} | {} | {} | — |",
+            "| {library} | `{preset}` | {} | {} | {} | {}{timing} | {} | — |",
             config.beta1,
             config.beta2,
             epsilon(config.epsilon)?,
@@ -209,22 +219,74 @@ fn adamw_table() -> String {
             PYTORCH_ADAMW_DECAY,
         ),
         ("`optax.adamw`", "adamw(AdamConfig::optax(η), OPTAX_ADAMW_DECAY, n)", OPTAX_ADAMW_DECAY),
-        (
-            "Keras 3 `AdamW`",
-            "`KERAS_ADAMW_DECAY` (Keras's Adam itself is not reproduced)",
-            KERAS_ADAMW_DECAY,
-        ),
+        ("Keras 3 `AdamW`", "adamw(AdamConfig::keras(η), KERAS_ADAMW_DECAY, n)", KERAS_ADAMW_DECAY),
     ] {
-        let preset =
-            if preset.starts_with('`') { preset.to_owned() } else { format!("`{preset}`") };
-        rows.push(format!("| {library} | {preset} | {decay} |"));
+        rows.push(format!("| {library} | `{preset}` | {decay} |"));
     }
     rows.join("\n") + "\n"
 }
 
 /// Every preset's settings, as three Markdown tables.
+///
+/// # Errors
+/// Besides a setting that cannot be shown, if a library's preset in the tables
+/// has no reference run: every row but the course's own must be checked against
+/// its library by the parity test.
 pub fn settings() -> Result<String> {
-    Ok(format!("{}\n{}\n{}", adaptive_table()?, momentum_table()?, adamw_table()))
+    let tables = format!("{}\n{}\n{}", adaptive_table()?, momentum_table()?, adamw_table());
+    for row in tables.lines().filter(|row| row.starts_with("| ") && !row.starts_with("| library")) {
+        let cells: Vec<&str> = row.split(" | ").collect();
+        if cells[0] == "| this course" {
+            continue;
+        }
+        let preset = cells.get(1).context("a preset cell")?.trim_matches('`');
+        let constructor = preset.split("(η").next().unwrap_or(preset);
+        let called = format!("{constructor}(");
+        if !PRESETS.iter().any(|checked| checked.course.contains(&called)) {
+            bail!("the presets table lists {preset}, which no reference run checks");
+        }
+    }
+    Ok(tables)
+}
+
+/// Keyword arguments that change what a library computes in, not what it computes.
+const FORBIDDEN_KEYWORDS: [&str; 6] =
+    ["dtype", "device", "foreach", "fused", "capturable", "differentiable"];
+
+/// Checks that the recorded call `call` of the reference run `name` is a plain
+/// call of its library, as `generate.py`'s `check_plain_call` requires before it
+/// runs one: every name is the library's own (`optax.…` for an `optax-…` run), a
+/// keyword argument, η, the parameters `p` or the optimizer `opt`; no keyword
+/// changes the dtype or the kernel. A reference file written another way, by
+/// hand or by a wrapper, fails here.
+fn check_plain_call(name: &str, call: &str) -> Result<()> {
+    let library = name.split('-').next().unwrap_or(name);
+    let mut chars = call.char_indices().peekable();
+    while let Some((start, c)) = chars.next() {
+        if c.is_alphabetic() || c == '_' {
+            let mut end = start + c.len_utf8();
+            while let Some(&(i, next)) = chars.peek() {
+                if !(next.is_alphanumeric() || next == '_' || next == '.') {
+                    break;
+                }
+                end = i + next.len_utf8();
+                chars.next();
+            }
+            let word = &call[start..end];
+            let keyword = call[end..].trim_start().starts_with('=')
+                && !call[end..].trim_start().starts_with("==");
+            let own = word.starts_with(&format!("{library}."));
+            if keyword && FORBIDDEN_KEYWORDS.contains(&word) {
+                bail!("{name}: `{call}` sets {word}=, which changes the library's arithmetic");
+            }
+            if !(own || keyword || ["η", "p", "opt", "True", "False"].contains(&word)) {
+                bail!("{name}: `{call}` uses {word}, which is not {library}'s own");
+            }
+        } else if !(c.is_ascii_digit() || " .,;=()+-*/".contains(c)) {
+            bail!("{name}: `{call}` has {c:?}, which a plain call does not");
+        }
+    }
+    Ok(())
 }
 
 /// Every library call with the course's construction of it and the largest
@@ -238,6 +300,7 @@ pub fn parity() -> Result<String> {
     let mut largest: f64 = 0.0;
     for preset in PRESETS {
         let call = preset.library_call().with_context(|| format!("{} has no call", preset.call))?;
+        check_plain_call(preset.call, call)?;
         let mut cells = Vec::new();
         for (problem, _) in PROBLEMS {
             let (_, _, iterates) = RUNS
@@ -257,4 +320,27 @@ pub fn parity() -> Result<String> {
         bail!("a preset differs from its library's run by {largest:e} (more than 1e-12)");
     }
     Ok(rows.join("\n") + "\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_plain_call;
+
+    #[test]
+    fn a_plain_call_passes_and_a_wrapper_is_refused() {
+        let plain = "optax.adam(optax.exponential_decay(η, transition_steps=10, decay_rate=0.5))";
+        assert!(check_plain_call("optax-adam-step-decay", plain).is_ok());
+        let torch = "torch.optim.Adam(p, η); torch.optim.lr_scheduler.StepLR(opt, step_size=10)";
+        assert!(check_plain_call("torch-adam-step-lr", torch).is_ok());
+        for (name, call) in [
+            ("optax-adam", "optax.adam(in_float64(optax.cosine_decay_schedule(η, 40)))"),
+            ("optax-adam", "optax.adam(lambda count: η)"),
+            ("optax-adam", "optax.adam(jnp.float64(η))"),
+            ("torch-adam", "torch.optim.Adam(p, η, foreach=True)"),
+            ("keras-adam", "keras.optimizers.Adam(η, dtype='float32')"),
+            ("keras-adam", "optax.adam(η)"),
+        ] {
+            assert!(check_plain_call(name, call).is_err(), "{call} passed");
+        }
+    }
 }

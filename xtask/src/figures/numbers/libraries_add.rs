@@ -19,7 +19,7 @@ const CHAPTER: &str = "what-the-libraries-add";
 /// `gamma` rounds below zero under the constant gradient `g`, within 1000 steps.
 fn first_negative_variance(gamma: f64, g: f64) -> Result<Option<usize>> {
     let config = RmsPropConfig::new(0.01).decay(gamma).epsilon(0.0);
-    let mut centered = rmsprop::CenteredRmsPropConfig::new(0.01).rmsprop(config).build(1)?;
+    let mut centered = rmsprop::CenteredRmsPropConfig::from_rmsprop(config, 0.0).build(1)?;
     let mut w = [0.0];
     for t in 1..=1000 {
         centered.step(&mut w, &[g]);
