@@ -409,7 +409,7 @@ fn mutate(
             }
             timed.push((outcome.elapsed, (binary.clone(), tests)));
         }
-        timed.sort_by(|a, b| a.0.cmp(&b.0));
+        timed.sort_by_key(|(elapsed, _)| *elapsed);
         runs.insert(assignment.id.as_str(), timed.into_iter().map(|(_, run)| run).collect());
     }
     println!("the solution passes every graded test under the schemata");
