@@ -84,13 +84,12 @@ pub struct RegionReport {
     pub survivors: Vec<Survivor>,
 }
 
-/// A mutant that survived.
+/// A mutant that survived. (Named by its place and change only: the report
+/// ships with the grading kit, and the region's code is the solution.)
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Survivor {
     /// `+LINE:COLUMN CHANGE`, within the region.
     pub key: String,
-    /// The region's line it changes.
-    pub source: String,
 }
 
 /// The reviewed list of equivalent mutants.
@@ -294,14 +293,16 @@ fn check(root: &Path, rubric: &Rubric) -> anyhow::Result<()> {
             continue;
         }
         for survivor in &region.survivors {
-            if !mutants.iter().any(|m| m.key() == survivor.key) {
+            let Some(mutant) = mutants.iter().find(|m| m.key() == survivor.key) else {
                 problems.push(format!("`{name} {}` is no mutant of the region", survivor.key));
-            } else if !equivalents.has(name, &survivor.key) {
+                continue;
+            };
+            if !equivalents.has(name, &survivor.key) {
                 problems.push(format!(
                     "`{name} {}` ({}) survives the graded suite and is not reviewed as \
                      equivalent: strengthen the graded tests, or say in {EQUIVALENT} why it \
                      cannot change behaviour",
-                    survivor.key, survivor.source
+                    survivor.key, mutant.source
                 ));
             }
         }
@@ -475,7 +476,7 @@ fn mutate(
         for mutant in mutants {
             match results.get(&mutant.id) {
                 Some(Some(test)) => *killed_by.entry(test.clone()).or_default() += 1,
-                _ => survivors.push(Survivor { key: mutant.key(), source: mutant.source.clone() }),
+                _ => survivors.push(Survivor { key: mutant.key() }),
             }
         }
         regions.push(RegionReport {
