@@ -1,0 +1,31 @@
+//! From the bowl to a network: a small neural network on handwritten digits, the
+//! first objective of the course that is not convex and the kind of problem most
+//! learners will use these optimizers for.
+//!
+//! Every earlier problem was a function of a few weights written down in code, or
+//! a convex model of real data. This crate turns a multilayer perceptron into an
+//! [`objectives::Objective`] and [`objectives::FiniteSum`] like any other:
+//! a [`Classifier`] holds the 8×8 digit images of `datasets::digits`, and its
+//! 2410 weights (64 → 32 tanh units → 10 classes) are one flat `&[f64]`, which
+//! every optimizer of the course steps unchanged. Its gradient comes from
+//! backpropagation written by hand in [`layers`] (a dense layer forward and
+//! backward, tanh, softmax cross-entropy), checked against central differences;
+//! its minibatch gradient is the exact mean over the batch, so that an epoch of
+//! equal batches averages to the full gradient, as for logistic regression.
+//!
+//! The one design decision: **plain loops over row-major slices, one sample at a
+//! time**. At this size a sample's forward and backward pass are a few thousand
+//! multiply-adds whose inner loops run along contiguous rows (the weights leaving
+//! one input), which the compiler vectorizes; a matrix crate would add a build a
+//! learner pays for and, measured on one epoch, nothing to win (see the book's
+//! chapter "Making it fast"). [`train`] runs epochs of seeded minibatches with any
+//! `gd::Optimizer` and stops with a reason when a loss or a weight stops being a
+//! number.
+
+pub mod layers;
+
+mod classifier;
+mod train;
+
+pub use classifier::{Classifier, NetworkError, Parts, PartsMut, Shape};
+pub use train::{Training, TrainingError, train};
