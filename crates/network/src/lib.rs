@@ -20,12 +20,15 @@
 //! learner pays for and, measured on one epoch, nothing to win (see the book's
 //! chapter "Making it fast"). [`train`] runs epochs of seeded minibatches with any
 //! `gd::Optimizer` and stops with a reason when a loss or a weight stops being a
-//! number.
+//! number; [`Method`] builds the course's seven optimizers (SGD, momentum,
+//! Nesterov, Adagrad, RMSprop, Adam, AdamW) from their settings.
 
 pub mod layers;
 
 mod classifier;
+mod methods;
 mod train;
 
 pub use classifier::{Classifier, NetworkError, Parts, PartsMut, Shape};
+pub use methods::{Method, Setting};
 pub use train::{Training, TrainingError, train};
