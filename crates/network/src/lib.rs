@@ -24,6 +24,7 @@
 //! Nesterov, Adagrad, RMSprop, Adam, AdamW) from their settings.
 
 pub mod layers;
+pub mod tuning;
 
 mod classifier;
 mod methods;
