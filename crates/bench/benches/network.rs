@@ -112,7 +112,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let cores = std::thread::available_parallelism().map_or(1, usize::from);
         for threads in [1, cores] {
             let fields = torch_epochs(python, &file, threads)?;
-            let name = format!("PyTorch {} (torch.nn, torch.optim.SGD)", fields.get("torch"));
+            let name = format!("PyTorch {} (torch.nn and torch.optim.SGD)", fields.get("torch"));
             rows.push((name, threads, (fields.ms("best"), fields.ms("median"))));
             versions = format!(
                 "python {}, numpy {}, torch {}",

@@ -289,6 +289,44 @@ pub fn compute() -> Result<NetworkRecord> {
     })
 }
 
+impl MethodRecord {
+    /// The mean and the sample standard deviation of `value` over the runs at the
+    /// best η.
+    pub fn spread(&self, value: impl Fn(&BestRun) -> f64) -> (f64, f64) {
+        let values: Vec<f64> = self.best.iter().map(value).collect();
+        mean_and_deviation(&values)
+    }
+}
+
+/// The mean of `values` and their sample standard deviation (divided by n − 1; 0
+/// for one value).
+pub fn mean_and_deviation(values: &[f64]) -> (f64, f64) {
+    let n = values.len() as f64;
+    let mean = values.iter().sum::<f64>() / n;
+    if values.len() < 2 {
+        return (mean, 0.0);
+    }
+    let squares = values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>();
+    (mean, (squares / (n - 1.0)).sqrt())
+}
+
+/// The committed network sweeps, read once.
+pub fn load() -> Result<&'static NetworkRecord> {
+    static RECORD: std::sync::OnceLock<Result<NetworkRecord, String>> = std::sync::OnceLock::new();
+    RECORD
+        .get_or_init(|| {
+            let path = crate::workspace::root().join(FILE);
+            std::fs::read_to_string(&path)
+                .map_err(|e| format!("reading {} (run `cargo xtask sweeps`): {e}", path.display()))
+                .and_then(|text| {
+                    serde_json::from_str(&text)
+                        .map_err(|e| format!("parsing {}: {e}", path.display()))
+                })
+        })
+        .as_ref()
+        .map_err(|e| anyhow!("{e}"))
+}
+
 /// The record as the committed file holds it: pretty JSON with a final newline.
 pub fn to_json(record: &NetworkRecord) -> Result<String> {
     Ok(serde_json::to_string_pretty(record)? + "\n")
