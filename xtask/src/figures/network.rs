@@ -152,9 +152,23 @@ pub fn table() -> Result<String> {
     Ok(out)
 }
 
-/// Adaptive methods against tuned SGD with momentum (Wilson et al. 2017): each
-/// group's test accuracies pooled over its methods and seeds.
-pub fn groups() -> Result<((f64, f64), (f64, f64), (f64, f64), (f64, f64))> {
+/// The adaptive methods against SGD with momentum (heavy ball and Nesterov):
+/// each a mean and a standard deviation, pooled over the group's methods and the
+/// final seeds.
+#[derive(Debug, Clone, Copy)]
+pub struct Groups {
+    /// The adaptive methods' test accuracy.
+    pub adaptive_test: (f64, f64),
+    /// The momentum methods' test accuracy.
+    pub momentum_test: (f64, f64),
+    /// The adaptive methods' final training loss.
+    pub adaptive_loss: (f64, f64),
+    /// The momentum methods' final training loss.
+    pub momentum_loss: (f64, f64),
+}
+
+/// Adaptive methods against tuned SGD with momentum (Wilson et al. 2017).
+pub fn groups() -> Result<Groups> {
     let record = load()?;
     let pool = |adaptive: bool, value: &dyn Fn(&BestRun) -> f64| {
         let values: Vec<f64> = record
@@ -167,5 +181,10 @@ pub fn groups() -> Result<((f64, f64), (f64, f64), (f64, f64), (f64, f64))> {
     };
     let test = |r: &BestRun| r.test_accuracy;
     let loss = |r: &BestRun| r.training_loss.last().copied().unwrap_or(f64::NAN);
-    Ok((pool(true, &test), pool(false, &test), pool(true, &loss), pool(false, &loss)))
+    Ok(Groups {
+        adaptive_test: pool(true, &test),
+        momentum_test: pool(false, &test),
+        adaptive_loss: pool(true, &loss),
+        momentum_loss: pool(false, &loss),
+    })
 }

@@ -72,7 +72,9 @@ pub(super) fn numbers(book: &mut Book) -> Result<()> {
 
     // Wilson et al.: adaptive methods against SGD with momentum (heavy ball and
     // Nesterov), pooled over methods and seeds.
-    let (adaptive_test, momentum_test, adaptive_loss, momentum_loss) = groups()?;
+    let groups = groups()?;
+    let (adaptive_test, momentum_test) = (groups.adaptive_test, groups.momentum_test);
+    let (adaptive_loss, momentum_loss) = (groups.adaptive_loss, groups.momentum_loss);
     book.add(
         CHAPTER,
         "adaptive-test",
