@@ -4,7 +4,7 @@
 //!
 //! ```sh
 //! cargo run --release -p network --example digits
-//! cargo run --release -p network --example digits -- 30   # epochs
+//! cargo run --release -p network --example digits -- 30   # epochs (default 12)
 //! ```
 //!
 //! The learning rates are the best of `cargo xtask sweeps` on the validation set
@@ -15,13 +15,17 @@ use std::time::Instant;
 use network::{Classifier, Method, Setting, Training, train};
 use objectives::Objective;
 
-/// Each method's η: the validation sweep's best (see `cargo xtask sweeps`).
+/// Each method's η: the best of the validation sweep's half-decade grid (see
+/// `cargo xtask sweeps` and the chapter's table).
 fn learning_rate(method: Method) -> f64 {
     match method {
-        Method::Sgd => 0.3,
-        Method::Momentum | Method::Nesterov => 0.03,
-        Method::Adagrad => 0.03,
-        Method::RmsProp | Method::Adam | Method::AdamW => 0.003,
+        Method::Sgd => 1.0,
+        Method::Momentum => 0.1,
+        Method::Nesterov => 0.316,
+        Method::Adagrad => 0.1,
+        Method::RmsProp => 0.01,
+        Method::Adam => 0.01,
+        Method::AdamW => 0.0316,
     }
 }
 
@@ -30,7 +34,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Some(text) => {
             text.parse().map_err(|_| format!("epochs must be a whole number, got {text:?}"))?
         }
-        None => 20,
+        None => 12,
     };
     let split = datasets::digits()?.split(datasets::DIGITS_SPLIT_SEED)?;
     let train_set = Classifier::digits(&split.train, 0.0)?;
@@ -49,7 +53,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             Setting { learning_rate: learning_rate(method), second: method.default_second() };
         let mut optimizer = method.build(setting, train_set.dimension())?;
         let mut w = train_set.shape().initialize(0);
-        println!("\n{} (η = {}):", optimizer.name(), setting.learning_rate);
+        println!("\n{}:", optimizer.name());
         println!("  epoch  training loss  validation accuracy");
         let mut training_time = 0.0;
         let mut last = Instant::now();

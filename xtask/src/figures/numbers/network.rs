@@ -20,6 +20,12 @@ fn percent(x: f64) -> String {
 pub(super) fn numbers(book: &mut Book) -> Result<()> {
     let record = load()?;
     let (train, validation, test) = record.split;
+    book.add(
+        CHAPTER,
+        "images",
+        datasets::digits()?.samples().to_string(),
+        "images in the digits file",
+    );
     book.add(CHAPTER, "train-images", train.to_string(), "training images of the split");
     book.add(CHAPTER, "validation-images", validation.to_string(), "validation images");
     book.add(CHAPTER, "test-images", test.to_string(), "test images");
@@ -147,6 +153,16 @@ pub(super) fn numbers(book: &mut Book) -> Result<()> {
         .find(|r| r.implementation.starts_with("PyTorch") && r.threads == 1)
         .context("network.csv has no one-thread PyTorch row")?;
     ensure!(rust.best_ms < 10.0, "the issue asks for an epoch well under 10 ms");
+    let digits = datasets::digits()?;
+    let blank =
+        digits.pixels().iter().filter(|&&p| p == 0.0).count() as f64 / digits.pixels().len() as f64;
+    book.add(
+        FAST,
+        "blank-percent",
+        format!("{:.0}", 100.0 * blank),
+        "blank pixels of the digits, %",
+    );
+    book.add(FAST, "train-images", train.to_string(), "training images of the digits' split");
     for chapter in [CHAPTER, FAST] {
         book.add(chapter, "epoch-rust-ms", fixed(rust.best_ms, 1), "best Rust epoch, ms");
         book.add(
