@@ -119,7 +119,9 @@ pub fn softmax_cross_entropy(logits: &[f64], label: usize, delta: &mut [f64]) ->
         *d /= total;
     }
     delta[label] -= 1.0;
-    total.ln() + largest - logits[label]
+    // The two logits first: their difference is exact where it matters, and
+    // adding a large one to log Σ would round its digits away.
+    total.ln() + (largest - logits[label])
     // ANCHOR_END: solution_softmax_cross_entropy
 }
 // ANCHOR_END: softmax_cross_entropy
