@@ -110,18 +110,18 @@ pub fn softmax_cross_entropy(logits: &[f64], label: usize, delta: &mut [f64]) ->
     assert!(label < logits.len(), "class {label} of {} classes", logits.len());
     // ANCHOR: solution_softmax_cross_entropy
     let largest = logits.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let mut total = 0.0;
+    let mut exponentials = 0.0;
     for (d, z) in delta.iter_mut().zip(logits) {
         *d = (z - largest).exp();
-        total += *d;
+        exponentials += *d;
     }
     for d in delta.iter_mut() {
-        *d /= total;
+        *d /= exponentials;
     }
     delta[label] -= 1.0;
     // The two logits first: their difference is exact where it matters, and
     // adding a large one to log Σ would round its digits away.
-    total.ln() + (largest - logits[label])
+    exponentials.ln() + (largest - logits[label])
     // ANCHOR_END: solution_softmax_cross_entropy
 }
 // ANCHOR_END: softmax_cross_entropy
