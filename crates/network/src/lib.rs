@@ -16,9 +16,11 @@
 //! The one design decision: **plain loops over row-major slices, one sample at a
 //! time**. At this size a sample's forward and backward pass are a few thousand
 //! multiply-adds whose inner loops run along contiguous rows (the weights leaving
-//! one input), which the compiler vectorizes; a matrix crate would add a build a
-//! learner pays for and, measured on one epoch, nothing to win (see the book's
-//! chapter "Making it fast"). [`train`] runs epochs of seeded minibatches with any
+//! one input), which the compiler can vectorize, and a blank pixel is skipped. No
+//! matrix crate is built for it: an epoch of the training images already takes a
+//! few milliseconds on one core, several times less than the same epoch in
+//! PyTorch (the measurement is in the book's chapter "Making it fast"; a matrix
+//! crate was not measured). [`train`] runs epochs of seeded minibatches with any
 //! `gd::Optimizer` and stops with a reason when a loss or a weight stops being a
 //! number; [`Method`] builds the course's seven optimizers (SGD, momentum,
 //! Nesterov, Adagrad, RMSprop, Adam, AdamW) from their settings.
