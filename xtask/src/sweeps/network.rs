@@ -331,3 +331,32 @@ pub fn load() -> Result<&'static NetworkRecord> {
 pub fn to_json(record: &NetworkRecord) -> Result<String> {
     Ok(serde_json::to_string_pretty(record)? + "\n")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The example `digits` tells the learner that its learning rates are the
+    /// sweep's best: each `Method::X => η,` line of it must be the committed
+    /// network.json's best η to its three significant digits.
+    #[test]
+    fn the_digits_example_uses_the_best_learning_rates_of_the_sweep() {
+        let record = load().unwrap();
+        let root = crate::workspace::root();
+        let source =
+            std::fs::read_to_string(root.join("crates/network/examples/digits.rs")).unwrap();
+        let line = regex::Regex::new(r"Method::(\w+) => ([0-9.]+),").unwrap();
+        let rates: Vec<(String, f64)> =
+            line.captures_iter(&source).map(|c| (c[1].to_owned(), c[2].parse().unwrap())).collect();
+        assert_eq!(rates.len(), Method::ALL.len(), "one line per method: {rates:?}");
+        for (method, recorded) in Method::ALL.iter().zip(&record.methods) {
+            let variant = format!("{method:?}");
+            let (_, eta) = rates.iter().find(|(name, _)| *name == variant).unwrap();
+            let best = recorded.best_learning_rate;
+            assert!(
+                (eta - best).abs() <= 2e-3 * best,
+                "the example gives {variant} η = {eta}, the sweep's best is {best}"
+            );
+        }
+    }
+}
