@@ -2,7 +2,7 @@
 //! validation set, reported on the test set, and a random search for the
 //! tuning-budget curve. Kept in `book/src/figures/network.json`.
 //!
-//! 1. **Grid**: each method at every η of [`GRID`] (a half-decade log grid), from
+//! 1. **Grid**: each method at every η of [`grid()`] (a half-decade log grid), from
 //!    [`SEARCH_SEEDS`] seeds (a seed sets both the start and the batches), with
 //!    its default second setting; its score is the mean validation accuracy after
 //!    [`EPOCHS`] epochs, a diverged run scoring 0.
