@@ -58,6 +58,23 @@ pub enum DataErrorKind {
         /// The number of samples the header declares.
         declared: usize,
     },
+    /// A pixel of a digit image is not a whole number from 0 to 16.
+    Pixel {
+        /// The field's text.
+        text: String,
+    },
+    /// A digit's class is not a whole number from 0 to 9.
+    Digit {
+        /// The field's text.
+        text: String,
+    },
+    /// A file of known contents holds another number of rows.
+    RowCount {
+        /// The rows the file must hold.
+        expected: usize,
+        /// The rows it holds.
+        found: usize,
+    },
 }
 
 impl DataError {
@@ -123,6 +140,15 @@ impl fmt::Display for DataErrorKind {
             }
             Self::TooManyRows { declared } => {
                 write!(f, "a row beyond the {declared} samples the header declares")
+            }
+            Self::Pixel { text } => {
+                write!(f, "the pixel is {text:?}, must be a whole number from 0 to 16")
+            }
+            Self::Digit { text } => {
+                write!(f, "the class is {text:?}, must be a digit from 0 to 9")
+            }
+            Self::RowCount { expected, found } => {
+                write!(f, "the file holds {found} rows, expected {expected}")
             }
         }
     }

@@ -14,6 +14,9 @@
 //!   provenance, licence and checksum, read by [`read_csv`] into a [`Dataset`],
 //!   which can be [`standardized`](Dataset::standardized) and turned into an
 //!   [`objectives::LogisticRegression`];
+//! - [`digits`]: the UCI optical handwritten digits (1797 images of 8×8 pixels,
+//!   ten classes), vendored the same way, with a seeded split into training,
+//!   validation and test sets ([`Digits::split`]) for the network chapter;
 //! - [`RareFeatures`]: a seeded least-squares problem whose features are non-zero
 //!   in fractions of the samples spread over three decades, Duchi et al.'s case;
 //! - [`Minibatch`]: a finite sum seen through a [`BatchSampler`], with the full loss
@@ -29,6 +32,7 @@
 mod breast_cancer;
 mod csv_file;
 mod dataset;
+mod digits;
 mod error;
 mod minibatch;
 mod rare;
@@ -38,6 +42,10 @@ mod sampler;
 pub use breast_cancer::{BREAST_CANCER_FEATURES, breast_cancer, breast_cancer_path};
 pub use csv_file::{parse_csv, read_csv};
 pub use dataset::Dataset;
+pub use digits::{
+    DIGIT_CLASSES, DIGIT_IMAGES, DIGIT_MAX_PIXEL, DIGIT_PIXELS, DIGITS_SPLIT_SEED, Digits,
+    DigitsSplit, SplitError, digits, digits_path, parse_digits,
+};
 pub use error::{DataError, DataErrorKind};
 pub use minibatch::Minibatch;
 pub use rare::{RareFeatures, RareFeaturesConfig, RareFeaturesError};

@@ -12,6 +12,7 @@
 use adagrad::{AdagradConfig, EpsilonPlacement};
 use gd::{Decoupled, GradientDescent, L2, Optimizer, Schedule};
 use momentum::{AdamConfig, MomentumConfig, RmsPropMomentum, bias_correction};
+use network::layers::{dense_backward, softmax_cross_entropy};
 use objectives::{FiniteSum, LogisticRegression, Objective};
 use rmsprop::{CenteredRmsPropConfig, RmsPropConfig, centered_variance, running_average};
 
@@ -153,6 +154,35 @@ fn main() {
                 out.extend(g);
             }
             out
+        }),
+        ("network.softmax", || {
+            let mut delta = vec![0.0; 4];
+            let loss = softmax_cross_entropy(&[0.3, -1.2, 2.5, 0.0], 1, &mut delta);
+            delta.push(loss);
+            delta
+        }),
+        ("network.softmax_large", || {
+            let mut delta = vec![0.0; 3];
+            let loss = softmax_cross_entropy(&[1000.0, 0.0, -1000.0], 2, &mut delta);
+            delta.push(loss);
+            delta
+        }),
+        ("network.dense_backward", || {
+            // Two samples added into buffers that start at 1, then the input gradient.
+            let weights = [1.0, 2.0, 3.0, -1.0, 0.5, 0.25];
+            let (mut gw, mut gb, mut gx) = (vec![1.0; 6], vec![1.0; 3], vec![0.0; 2]);
+            dense_backward(&[2.0, 0.5], &weights, &[1.0, -1.0, 0.5], &mut gw, &mut gb, None);
+            dense_backward(
+                &[-1.0, 3.0],
+                &weights,
+                &[0.25, 2.0, -0.5],
+                &mut gw,
+                &mut gb,
+                Some(&mut gx),
+            );
+            gw.extend(gb);
+            gw.extend(gx);
+            gw
         }),
     ];
     for (key, probe) in probes {

@@ -314,7 +314,8 @@ pub fn check(src_dir: &Path, root: &Path, scratch: &Path) -> Result<Vec<String>>
         sources.push((binary.clone(), source));
         binaries.insert(binary, index);
     }
-    let crates = ["objectives", "gd", "adagrad", "rmsprop", "momentum", "sweep", "datasets"];
+    let crates =
+        ["objectives", "gd", "adagrad", "rmsprop", "momentum", "sweep", "datasets", "network"];
     let mut manifest = String::from(
         "# Written by the xtask's exercise check: the book's examples, as its exercises edit them.\n\
          [package]\nname = \"book-examples\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\

@@ -212,6 +212,37 @@ pub fn peers() -> Result<Measured<PeerRow>> {
     Ok(Measured { provenance: raw.provenance, rows })
 }
 
+/// One row of `network.csv`: one training epoch of the digit network.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EpochRow {
+    /// What ran it ("Rust (network::train)", "PyTorch 2.15.0 (…)").
+    pub implementation: String,
+    /// The threads it ran on.
+    pub threads: usize,
+    /// The best epoch, in ms.
+    pub best_ms: f64,
+    /// The median epoch, in ms.
+    pub median_ms: f64,
+}
+
+/// `network.csv`: one epoch of the digit network in Rust and in PyTorch.
+pub fn epochs() -> Result<Measured<EpochRow>> {
+    let raw = read("network.csv")?;
+    let rows = raw
+        .rows
+        .iter()
+        .map(|r| {
+            Ok(EpochRow {
+                implementation: field(r, "implementation")?,
+                threads: field(r, "threads")?,
+                best_ms: field(r, "best_ms")?,
+                median_ms: field(r, "median_ms")?,
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok(Measured { provenance: raw.provenance, rows })
+}
+
 impl Measured<StepRow> {
     /// The row of `optimizer` at `n`.
     pub fn at(&self, optimizer: &str, n: usize) -> Result<&StepRow> {

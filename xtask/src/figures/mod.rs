@@ -40,6 +40,8 @@ mod momentum;
 mod libraries_add;
 // Chapter "Same name, different numbers": the presets and the parity tables.
 mod presets;
+// Chapter "From the bowl to a network".
+pub mod network;
 // Chapter "When adapting pays": the learning-rate windows.
 mod windows;
 // Chapter "When adapting pays": the runs on data.
@@ -88,7 +90,7 @@ struct Figure {
 
 /// Every figure, in the order the book shows them, then the numbers the prose
 /// takes from code, then the data of the explorable figures (see [`explore`]).
-const FIGURES: [Figure; 48] = [
+const FIGURES: [Figure; 51] = [
     Figure { name: "gd-bowl.svg", draw: gradient_descent::bowl },
     Figure { name: "learning-rates.svg", draw: gradient_descent::learning_rates },
     Figure { name: "gd-ellipse.svg", draw: gradient_descent::ellipse },
@@ -106,6 +108,9 @@ const FIGURES: [Figure; 48] = [
     Figure { name: "amsgrad.svg", draw: libraries_add::amsgrad },
     Figure { name: "weight-decay.svg", draw: libraries_add::weight_decay },
     Figure { name: "schedules.svg", draw: libraries_add::schedules },
+    Figure { name: "network-curves.svg", draw: network::curves },
+    Figure { name: "network-budget.svg", draw: network::budget },
+    Figure { name: "network-table.md", draw: network::table },
     Figure { name: "presets.md", draw: presets::settings },
     Figure { name: "parity.md", draw: presets::parity },
     Figure { name: "window-bowl.svg", draw: || windows::figure("bowl") },

@@ -27,6 +27,8 @@ pub use record::{FILE, load, minibatch_key};
 pub mod problems;
 // What `cargo xtask sweeps` writes and the figures read back.
 pub mod record;
+// The network chapter's sweeps, kept in their own file.
+pub mod network;
 // Shared: a job list run on every core.
 pub mod parallel;
 
@@ -45,6 +47,15 @@ pub fn run(args: Args) -> Result<()> {
     let seconds = started.elapsed().as_secs_f64();
     let text = to_json(&record)?;
     let path = crate::workspace::root().join(FILE);
+    let network_started = Instant::now();
+    let network_record = network::compute()?;
+    let network_seconds = network_started.elapsed().as_secs_f64();
+    let network_text = network::to_json(&network_record)?;
+    let network_path = crate::workspace::root().join(network::FILE);
+    let network_summary = format!(
+        "{} epochs of the digit network in {network_seconds:.1} s",
+        network_record.epochs_run
+    );
     let rate = record.steps as f64 / seconds;
     let summary = format!(
         "{} optimizer steps in {seconds:.1} s on {} threads: {:.1} million steps per second",
@@ -62,10 +73,23 @@ pub fn run(args: Args) -> Result<()> {
             );
         }
         println!("{} is up to date ({summary})", path.display());
+        let committed = std::fs::read_to_string(&network_path).with_context(|| {
+            format!("reading {} (run `cargo xtask sweeps`)", network_path.display())
+        })?;
+        if committed != network_text {
+            bail!(
+                "{} is out of date: run `cargo xtask sweeps` and commit ({network_summary})",
+                network_path.display()
+            );
+        }
+        println!("{} is up to date ({network_summary})", network_path.display());
     } else {
         crate::generated::write_atomically(&path, text.as_bytes())
             .with_context(|| format!("writing {}", path.display()))?;
         println!("wrote {} ({summary})", path.display());
+        crate::generated::write_atomically(&network_path, network_text.as_bytes())
+            .with_context(|| format!("writing {}", network_path.display()))?;
+        println!("wrote {} ({network_summary})", network_path.display());
     }
     Ok(())
 }

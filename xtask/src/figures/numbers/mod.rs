@@ -25,6 +25,8 @@ mod per_weight;
 mod adagrad;
 // momentum.md
 mod momentum;
+// network.md (and its epoch in making-it-fast.md)
+mod network;
 // libraries.md
 mod libraries;
 // what-the-libraries-add.md
@@ -52,6 +54,7 @@ pub fn all() -> Result<Vec<Number>> {
     per_weight::numbers(&mut book).context("the numbers of per-weight.md")?;
     adagrad::numbers(&mut book).context("the numbers of adagrad.md")?;
     momentum::numbers(&mut book).context("the numbers of momentum.md")?;
+    network::numbers(&mut book).context("the numbers of network.md")?;
     libraries::numbers(&mut book).context("the numbers of libraries.md")?;
     libraries_add::numbers(&mut book).context("the numbers of what-the-libraries-add.md")?;
     invariants::numbers(&mut book).context("the numbers of invariants.md")?;
