@@ -130,14 +130,14 @@ proptest! {
         expected.sort_by(|a, b| b.total_cmp(a));
         let got = singular_values(&out, rows, cols);
         for (k, (&g, &e)) in got.iter().zip(&expected).enumerate() {
-            prop_assert!((g * g - e * e).abs() <= 1e-12, "σ{k}: got {g}, p⁵ gives {e}");
-            prop_assert!(g * g <= high * high + 1e-12, "σ{k} = {g} above the band's top {high}");
+            prop_assert!((g * g - e * e).abs() <= 1e-12, "σ{k}: got {g:?}, p⁵ gives {e:?}");
+            prop_assert!(g * g <= high * high + 1e-12, "σ{k} = {g:?} above the band's top {high:?}");
         }
         let mut normalized: Vec<f64> = sigma.iter().map(|s| s / norm).collect();
         normalized.sort_by(|a, b| b.total_cmp(a));
         for (k, (&g, &x)) in got.iter().zip(&normalized).enumerate() {
             if x >= TAU {
-                prop_assert!(g * g >= low * low - 1e-12, "σ{k}/‖M‖ = {x} ≥ τ but ends at {g} < {low}");
+                prop_assert!(g * g >= low * low - 1e-12, "σ{k}/‖M‖ = {x:?} ≥ τ but ends at {g:?} < {low:?}");
             }
         }
     }
@@ -343,7 +343,7 @@ proptest! {
         }
         let got = ns(&m, rows, cols, [a, b, c], steps);
         for (k, (&g, &e)) in got.iter().zip(&x).enumerate() {
-            prop_assert!((g - e).abs() <= 1e-10, "entry {k} after {steps} rounds: got {g}, expected {e}");
+            prop_assert!((g - e).abs() <= 1e-10, "entry {k} after {steps} rounds: got {g:?}, expected {e:?}");
         }
     }
 
@@ -366,7 +366,7 @@ proptest! {
         let mut turned = vec![0.0; rows * cols];
         transpose(&of_mt, &mut turned, cols, rows);
         for (k, (&g, &e)) in turned.iter().zip(&of_m).enumerate() {
-            prop_assert!((g - e).abs() <= 1e-10, "entry {k}: NS(Mᵀ)ᵀ = {g}, NS(M) = {e}");
+            prop_assert!((g - e).abs() <= 1e-10, "entry {k}: NS(Mᵀ)ᵀ = {g:?}, NS(M) = {e:?}");
         }
     }
 
@@ -406,7 +406,7 @@ proptest! {
         prop_assert!(low <= factor && factor <= high);
         let got = ns(&scaled, rows, cols, NEWTON_SCHULZ_COEFFICIENTS, 5);
         for (k, (&g, &q)) in got.iter().zip(&m).enumerate() {
-            prop_assert!((g - factor * q).abs() <= 1e-10, "entry {k}: got {g}, p⁵(1/√{r})·q = {}", factor * q);
+            prop_assert!((g - factor * q).abs() <= 1e-10, "entry {k}: got {g:?}, p⁵(1/√{r})·q = {:?}", factor * q);
         }
     }
 }
