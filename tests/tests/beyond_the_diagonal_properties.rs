@@ -130,14 +130,14 @@ proptest! {
         expected.sort_by(|a, b| b.total_cmp(a));
         let got = singular_values(&out, rows, cols);
         for (k, (&g, &e)) in got.iter().zip(&expected).enumerate() {
-            prop_assert!((g * g - e * e).abs() <= 1e-12, "σ{k}: got {g}, p⁵ gives {e}");
-            prop_assert!(g * g <= high * high + 1e-12, "σ{k} = {g} above the band's top {high}");
+            prop_assert!((g * g - e * e).abs() <= 1e-12, "σ{k}: got {g:?}, p⁵ gives {e:?}");
+            prop_assert!(g * g <= high * high + 1e-12, "σ{k} = {g:?} above the band's top {high:?}");
         }
         let mut normalized: Vec<f64> = sigma.iter().map(|s| s / norm).collect();
         normalized.sort_by(|a, b| b.total_cmp(a));
         for (k, (&g, &x)) in got.iter().zip(&normalized).enumerate() {
             if x >= TAU {
-                prop_assert!(g * g >= low * low - 1e-12, "σ{k}/‖M‖ = {x} ≥ τ but ends at {g} < {low}");
+                prop_assert!(g * g >= low * low - 1e-12, "σ{k}/‖M‖ = {x:?} ≥ τ but ends at {g:?} < {low:?}");
             }
         }
     }
@@ -272,4 +272,194 @@ proptest! {
             prop_assert!((a[0] - b[0]).abs() <= 8.0 * UNIT_ROUNDOFF * b[0].abs(), "Shampoo {}, Adagrad {}", a[0], b[0]);
         }
     }
+}
+
+/// The Newton–Schulz coefficient sets the graded properties run: the libraries'
+/// quintic, the classic cubic (3/2, −1/2, 0) and the classic quintic
+/// (15/8, −5/4, 3/8), which both converge to 1; three sets, so that a solution
+/// must use the coefficients it is given and in their places.
+const COEFFICIENT_SETS: [[f64; 3]; 3] =
+    [NEWTON_SCHULZ_COEFFICIENTS, [1.5, -0.5, 0.0], [1.875, -1.25, 0.375]];
+
+/// A rows × cols matrix (1 to 4 of each) with entries uniform in [−s, s], s
+/// log-uniform in [1e-3, 1e3].
+fn any_matrix() -> impl Strategy<Value = (usize, usize, Vec<f64>)> {
+    (1usize..=4, 1usize..=4).prop_flat_map(|(rows, cols)| {
+        (
+            Just((rows, cols)),
+            log_uniform(-3.0, 3.0),
+            proptest::collection::vec(-1.0..=1.0f64, rows * cols),
+        )
+            .prop_map(|((rows, cols), scale, entries)| {
+                (rows, cols, entries.iter().map(|e| scale * e).collect())
+            })
+    })
+}
+
+/// NS_k(M) with ε = 0 (the norm itself) on a fresh scratch.
+fn ns(m: &[f64], rows: usize, cols: usize, coefficients: [f64; 3], steps: usize) -> Vec<f64> {
+    let mut out = vec![0.0; rows * cols];
+    let mut scratch = NewtonSchulzScratch::new(rows, cols);
+    newton_schulz(m, &mut out, coefficients, steps, 0.0, Normalization::ClampedNorm, &mut scratch);
+    out
+}
+
+proptest! {
+    #![proptest_config(descent_tests::config())]
+    /// **NS_k(M) is X₀ = M/‖M‖_F followed by k rounds of
+    /// X ← a·X + (b·A + c·A²)·X with A = X·Xᵀ**, computed here as written, on M as
+    /// it is (the solution may turn a tall M to its wide transpose first: the
+    /// same matrix, since (X·Xᵀ)·X = X·(Xᵀ·X)).
+    ///
+    /// Conditions: 1 to 4 rows and columns, entries up to 1e3 (and down to
+    /// 1e-3), 0 to 6 rounds, three sets of coefficients, ε = 0.
+    ///
+    /// Rounding: the entries of X stay at most about 1.2; one round makes a few
+    /// dozen roundings of O(1) numbers and multiplies an error already in X by at
+    /// most max|p′| ≈ 4 on [0, 1.2]. Six rounds: about 4⁶·50·1.1e-16 ≈ 2e-11.
+    /// The comparison is to 1e-10 absolute; a wrong coefficient, product or
+    /// normalization moves an entry by 1e-3 or more.
+    #[test]
+    fn newton_schulz_is_k_rounds_of_a_x_plus_b_a_plus_c_a_squared_x_on_the_normalized_matrix(
+        (rows, cols, m) in any_matrix(),
+        set in 0usize..3,
+        steps in 0usize..=6,
+    ) {
+        let [a, b, c] = COEFFICIENT_SETS[set];
+        let norm = m.iter().map(|v| v * v).sum::<f64>().sqrt();
+        let mut x: Vec<f64> = m.iter().map(|v| v / norm).collect();
+        let mut xt = vec![0.0; rows * cols];
+        let (mut gram, mut gram2) = (vec![0.0; rows * rows], vec![0.0; rows * rows]);
+        let (mut ax, mut a2x) = (vec![0.0; rows * cols], vec![0.0; rows * cols]);
+        for _ in 0..steps {
+            transpose(&x, &mut xt, rows, cols);
+            multiply(&x, &xt, &mut gram, rows, cols, rows);
+            multiply(&gram, &gram, &mut gram2, rows, rows, rows);
+            multiply(&gram, &x, &mut ax, rows, rows, cols);
+            multiply(&gram2, &x, &mut a2x, rows, rows, cols);
+            for k in 0..rows * cols {
+                x[k] = a * x[k] + b * ax[k] + c * a2x[k];
+            }
+        }
+        let got = ns(&m, rows, cols, [a, b, c], steps);
+        for (k, (&g, &e)) in got.iter().zip(&x).enumerate() {
+            prop_assert!((g - e).abs() <= 1e-10, "entry {k} after {steps} rounds: got {g:?}, expected {e:?}");
+        }
+    }
+
+    /// **NS(Mᵀ) = NS(M)ᵀ**: the iteration does not care which side is the
+    /// output, so a tall matrix's result is the transpose of its wide
+    /// transpose's.
+    ///
+    /// Conditions: as above, five rounds of the libraries' coefficients.
+    ///
+    /// Rounding: the two sides compute the same products in other orders; to
+    /// the bound above, 1e-10 absolute.
+    #[test]
+    fn newton_schulz_of_the_transpose_is_the_transpose_of_newton_schulz(
+        (rows, cols, m) in any_matrix(),
+    ) {
+        let mut mt = vec![0.0; rows * cols];
+        transpose(&m, &mut mt, rows, cols);
+        let of_m = ns(&m, rows, cols, NEWTON_SCHULZ_COEFFICIENTS, 5);
+        let of_mt = ns(&mt, cols, rows, NEWTON_SCHULZ_COEFFICIENTS, 5);
+        let mut turned = vec![0.0; rows * cols];
+        transpose(&of_mt, &mut turned, cols, rows);
+        for (k, (&g, &e)) in turned.iter().zip(&of_m).enumerate() {
+            prop_assert!((g - e).abs() <= 1e-10, "entry {k}: NS(Mᵀ)ᵀ = {g:?}, NS(M) = {e:?}");
+        }
+    }
+
+    /// **A matrix with orthonormal rows (or columns) stays orthogonal: NS₅(s·Q)
+    /// = p⁵(1/√r)·Q, with r the number of its singular values, all 1, and
+    /// p⁵(1/√r) inside the band [0.6818, 1.2024].**
+    ///
+    /// Conditions: Q the first r rows of a random rotation of ℝⁿ (n ≤ 4), or
+    /// their transpose, times s log-uniform in [1e-3, 1e3].
+    ///
+    /// Proof sketch: Q·Qᵀ = I, so ‖s·Q‖_F = s·√r, X₀ = Q/√r, and every round maps
+    /// x·Q to p(x)·Q.
+    ///
+    /// Rounding: as in the first property, 1e-10 absolute.
+    #[test]
+    fn newton_schulz_keeps_a_matrix_with_orthonormal_rows_orthogonal_scaled_into_the_band(
+        (n, angles) in (1usize..=4).prop_flat_map(|n| {
+            (Just(n), proptest::collection::vec(-std::f64::consts::PI..std::f64::consts::PI, n * (n - 1) / 2))
+        }),
+        r_choice in 0usize..4,
+        tall in any::<bool>(),
+        scale in log_uniform(-3.0, 3.0),
+    ) {
+        let r = 1 + r_choice % n;
+        let q = rotation(n, &angles);
+        let wide: Vec<f64> = q[..r * n].to_vec();
+        let (rows, cols, m) = if tall {
+            let mut t = vec![0.0; r * n];
+            transpose(&wide, &mut t, r, n);
+            (n, r, t)
+        } else {
+            (r, n, wide)
+        };
+        let scaled: Vec<f64> = m.iter().map(|v| scale * v).collect();
+        let factor = p_iterated(1.0 / (r as f64).sqrt(), 5);
+        let (low, high) = newton_schulz_band(NEWTON_SCHULZ_COEFFICIENTS).expect("a band");
+        prop_assert!(low <= factor && factor <= high);
+        let got = ns(&scaled, rows, cols, NEWTON_SCHULZ_COEFFICIENTS, 5);
+        for (k, (&g, &q)) in got.iter().zip(&m).enumerate() {
+            prop_assert!((g - factor * q).abs() <= 1e-10, "entry {k}: got {g:?}, p⁵(1/√{r})·q = {:?}", factor * q);
+        }
+    }
+}
+
+#[test]
+fn newton_schulz_divides_by_the_clamped_norm_or_the_norm_plus_epsilon() {
+    // With no rounds, NS₀(M) is the normalized M: M/max(‖M‖_F, ε) (PyTorch) or
+    // M/(‖M‖_F + ε) (optax). ‖(3, 4)·s‖ = 5·s. A few roundings each: 4 ulps.
+    use Normalization::{ClampedNorm, NormPlusEpsilon};
+    let check = |m: [f64; 2], epsilon: f64, normalization, expected: [f64; 2]| {
+        let mut out = [f64::NAN; 2];
+        let mut scratch = NewtonSchulzScratch::new(1, 2);
+        let coefficients = NEWTON_SCHULZ_COEFFICIENTS;
+        newton_schulz(&m, &mut out, coefficients, 0, epsilon, normalization, &mut scratch);
+        for (g, e) in out.iter().zip(expected) {
+            let close = (g - e).abs() <= 4.0 * f64::EPSILON * e.abs();
+            assert!(
+                close,
+                "{m:?}, ε = {epsilon}, {normalization:?}: got {out:?}, not {expected:?}"
+            );
+        }
+    };
+    check([3.0, 4.0], 0.0, ClampedNorm, [0.6, 0.8]);
+    check([3.0, 4.0], 1e-7, ClampedNorm, [0.6, 0.8]);
+    check([0.3, 0.4], 1e-7, ClampedNorm, [0.6, 0.8]);
+    check([3e-9, 4e-9], 1e-7, ClampedNorm, [0.03, 0.04]);
+    check([3e-9, 4e-9], 1e-8, NormPlusEpsilon, [3e-9 / 1.5e-8, 4e-9 / 1.5e-8]);
+    check([3.0, 4.0], 1e-8, NormPlusEpsilon, [3.0 / (5.0 + 1e-8), 4.0 / (5.0 + 1e-8)]);
+    check([0.3, 0.4], 0.5, NormPlusEpsilon, [0.3, 0.4]);
+}
+
+#[test]
+fn newton_schulz_of_a_zero_matrix_is_zero_for_every_epsilon_and_normalization() {
+    // With ε = 0 the norm is 0 and nothing may divide by it: 0/0 would be NaN.
+    for (rows, cols) in [(1, 1), (2, 3), (3, 2)] {
+        for normalization in [Normalization::ClampedNorm, Normalization::NormPlusEpsilon] {
+            for epsilon in [0.0, 1e-8, 1e-7] {
+                let mut out = vec![1.0; rows * cols];
+                let mut scratch = NewtonSchulzScratch::new(rows, cols);
+                let (m, coefficients) = (vec![0.0; rows * cols], NEWTON_SCHULZ_COEFFICIENTS);
+                newton_schulz(&m, &mut out, coefficients, 5, epsilon, normalization, &mut scratch);
+                let zero = out.iter().all(|&v| v == 0.0);
+                assert!(zero, "{rows} × {cols}, ε = {epsilon}, {normalization:?}: {out:?}");
+            }
+        }
+    }
+}
+
+#[test]
+#[should_panic(expected = "the matrix has 5 elements but rows × cols has 6")]
+fn newton_schulz_refuses_a_matrix_of_another_shape_naming_both_lengths() {
+    let mut scratch = NewtonSchulzScratch::new(2, 3);
+    let coefficients = NEWTON_SCHULZ_COEFFICIENTS;
+    let (m, mut out) = ([1.0; 5], [0.0; 6]);
+    newton_schulz(&m, &mut out, coefficients, 5, 0.0, Normalization::ClampedNorm, &mut scratch);
 }

@@ -47,8 +47,6 @@
 
 use gd::{HyperParameterError, Optimizer, assert_same_length};
 
-use crate::matrix::{frobenius_norm, multiply, transpose};
-
 /// The Newton–Schulz coefficients (a, b, c) of Jordan's Muon, PyTorch and optax.
 pub const NEWTON_SCHULZ_COEFFICIENTS: [f64; 3] = [3.4445, -4.7750, 2.0315];
 
@@ -158,22 +156,23 @@ pub fn newton_schulz(
     let (rows, cols) = (scratch.rows, scratch.cols);
     assert_same_length("the matrix", m.len(), "rows × cols", rows * cols);
     assert_same_length("the output", out.len(), "rows × cols", rows * cols);
+    // ANCHOR: solution_newton_schulz
     let [a, b, c] = coefficients;
     // X is short × long: the matrix, or its transpose when it is tall.
     let tall = rows > cols;
     let (short, long) = if tall { (cols, rows) } else { (rows, cols) };
     if tall {
-        transpose(m, &mut scratch.x, rows, cols);
+        crate::matrix::transpose(m, &mut scratch.x, rows, cols);
     } else {
         scratch.x.copy_from_slice(m);
     }
-    let norm = frobenius_norm(&scratch.x);
+    let norm = crate::matrix::frobenius_norm(&scratch.x);
     let divisor = match normalization {
         Normalization::ClampedNorm => norm.max(epsilon),
         Normalization::NormPlusEpsilon => norm + epsilon,
     };
     // A zero matrix with ε = 0 stays zero: a zero step, never 0/0.
-    if divisor != 0.0 {
+    if divisor > 0.0 {
         for x in &mut scratch.x {
             *x /= divisor;
         }
@@ -187,22 +186,30 @@ pub fn newton_schulz(
             }
         }
         // B = b·A + c·A·A
-        multiply(&scratch.gram, &scratch.gram, &mut scratch.gram_squared, short, short, short);
+        crate::matrix::multiply(
+            &scratch.gram,
+            &scratch.gram,
+            &mut scratch.gram_squared,
+            short,
+            short,
+            short,
+        );
         for ((p, &g), &g2) in scratch.poly.iter_mut().zip(&scratch.gram).zip(&scratch.gram_squared)
         {
             *p = b * g + c * g2;
         }
         // X ← a·X + B·X
-        multiply(&scratch.poly, &scratch.x, &mut scratch.next, short, short, long);
+        crate::matrix::multiply(&scratch.poly, &scratch.x, &mut scratch.next, short, short, long);
         for (x, &bx) in scratch.x.iter_mut().zip(&scratch.next) {
             *x = a * *x + bx;
         }
     }
     if tall {
-        transpose(&scratch.x, out, cols, rows);
+        crate::matrix::transpose(&scratch.x, out, cols, rows);
     } else {
         out.copy_from_slice(&scratch.x);
     }
+    // ANCHOR_END: solution_newton_schulz
 }
 // ANCHOR_END: newton_schulz
 

@@ -10,6 +10,7 @@
 //! it only calls the functions.
 
 use adagrad::{AdagradConfig, EpsilonPlacement};
+use beyond::{NEWTON_SCHULZ_COEFFICIENTS, NewtonSchulzScratch, Normalization, newton_schulz};
 use gd::{Decoupled, GradientDescent, L2, Optimizer, Schedule};
 use momentum::{AdamConfig, MomentumConfig, RmsPropMomentum, bias_correction};
 use network::layers::{dense_backward, softmax_cross_entropy};
@@ -30,6 +31,22 @@ fn steps(optimizer: &mut dyn Optimizer) -> Vec<f64> {
             out.extend(rates);
         }
     }
+    out
+}
+
+/// NS_k(M) with the libraries' coefficients, for a rows × cols matrix.
+fn newton_schulz_probe(
+    m: &[f64],
+    rows: usize,
+    cols: usize,
+    steps: usize,
+    epsilon: f64,
+    normalization: Normalization,
+) -> Vec<f64> {
+    let mut out = vec![f64::NAN; rows * cols];
+    let mut scratch = NewtonSchulzScratch::new(rows, cols);
+    let coefficients = NEWTON_SCHULZ_COEFFICIENTS;
+    newton_schulz(m, &mut out, coefficients, steps, epsilon, normalization, &mut scratch);
     out
 }
 
@@ -183,6 +200,26 @@ fn main() {
             gw.extend(gb);
             gw.extend(gx);
             gw
+        }),
+        ("beyond.newton_schulz_tall", || {
+            // A 3 × 2 matrix: iterated as its 2 × 3 transpose, turned back. Two
+            // rounds, so that wrong coefficients give finite numbers to compare.
+            let m = [2.0, -1.0, 0.5, 3.0, -1.5, 1.0];
+            newton_schulz_probe(&m, 3, 2, 2, 1e-7, Normalization::ClampedNorm)
+        }),
+        ("beyond.newton_schulz_wide", || {
+            let m = [0.2, -0.1, 0.4, 0.3, 0.0, -0.25];
+            newton_schulz_probe(&m, 2, 3, 2, 1e-8, Normalization::NormPlusEpsilon)
+        }),
+        ("beyond.newton_schulz_epsilon", || {
+            // No rounds: the normalization alone, where ε matters (‖M‖ = 5e-9).
+            let m = [3e-9, 4e-9];
+            let mut out = newton_schulz_probe(&m, 1, 2, 0, 1e-8, Normalization::ClampedNorm);
+            out.extend(newton_schulz_probe(&m, 1, 2, 0, 1e-8, Normalization::NormPlusEpsilon));
+            out
+        }),
+        ("beyond.newton_schulz_zero", || {
+            newton_schulz_probe(&[0.0; 4], 2, 2, 5, 0.0, Normalization::ClampedNorm)
         }),
     ];
     for (key, probe) in probes {

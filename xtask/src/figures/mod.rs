@@ -90,7 +90,7 @@ struct Figure {
 
 /// Every figure, in the order the book shows them, then the numbers the prose
 /// takes from code, then the data of the explorable figures (see [`explore`]).
-const FIGURES: [Figure; 51] = [
+const FIGURES: [Figure; 52] = [
     Figure { name: "gd-bowl.svg", draw: gradient_descent::bowl },
     Figure { name: "learning-rates.svg", draw: gradient_descent::learning_rates },
     Figure { name: "gd-ellipse.svg", draw: gradient_descent::ellipse },
@@ -111,6 +111,7 @@ const FIGURES: [Figure; 51] = [
     Figure { name: "network-curves.svg", draw: network::curves },
     Figure { name: "network-budget.svg", draw: network::budget },
     Figure { name: "network-table.md", draw: network::table },
+    Figure { name: "beyond-network-table.md", draw: network::matrix_methods_table },
     Figure { name: "presets.md", draw: presets::settings },
     Figure { name: "parity.md", draw: presets::parity },
     Figure { name: "window-bowl.svg", draw: || windows::figure("bowl") },

@@ -188,3 +188,32 @@ pub fn groups() -> Result<Groups> {
         momentum_loss: pool(false, &loss),
     })
 }
+
+/// The chapter "Beyond the diagonal"'s race on the network: AdamW, and each
+/// matrix method on the weight matrices with AdamW on the biases, at its best η
+/// on the validation set, over the final seeds.
+pub fn matrix_methods_table() -> Result<String> {
+    let record = crate::sweeps::beyond::load()?;
+    let target = fixed(100.0 * record.target_accuracy, 0);
+    let mut out = format!(
+        "| method (weight matrices) | best η (validation) | steps to {target} % validation, per seed | validation accuracy at the end | test accuracy at the end |\n|---|---|---|---|---|\n"
+    );
+    for m in &record.methods {
+        let steps: Vec<String> = m
+            .best
+            .iter()
+            .map(|r| r.steps_to_target.map_or_else(|| "never".to_owned(), |s| s.to_string()))
+            .collect();
+        let validation: Vec<f64> = m.best.iter().map(|r| r.race.validation_accuracy).collect();
+        let test: Vec<f64> = m.best.iter().map(|r| r.test_accuracy).collect();
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} |\n",
+            m.name,
+            eta_text(m.best_learning_rate),
+            steps.join(", "),
+            spread_percent(mean_and_deviation(&validation)),
+            spread_percent(mean_and_deviation(&test)),
+        ));
+    }
+    Ok(out)
+}

@@ -27,6 +27,8 @@ pub use record::{FILE, load, minibatch_key};
 pub mod problems;
 // What `cargo xtask sweeps` writes and the figures read back.
 pub mod record;
+// The chapter "Beyond the diagonal"'s network sweeps, kept in their own file.
+pub mod beyond;
 // The network chapter's sweeps, kept in their own file.
 pub mod network;
 // Shared: a job list run on every core.
@@ -56,6 +58,20 @@ pub fn run(args: Args) -> Result<()> {
         "{} epochs of the digit network in {network_seconds:.1} s",
         network_record.epochs_run
     );
+    let beyond_started = Instant::now();
+    let adamw = network_record
+        .methods
+        .iter()
+        .find(|m| m.name == "AdamW")
+        .ok_or_else(|| anyhow!("the network sweeps have no AdamW"))?;
+    let beyond_record = beyond::compute(adamw.best_learning_rate)?;
+    let beyond_seconds = beyond_started.elapsed().as_secs_f64();
+    let beyond_text = beyond::to_json(&beyond_record)?;
+    let beyond_path = crate::workspace::root().join(beyond::FILE);
+    let beyond_summary = format!(
+        "{} epochs of the matrix methods on the digit network in {beyond_seconds:.1} s",
+        beyond_record.epochs_run
+    );
     let rate = record.steps as f64 / seconds;
     let summary = format!(
         "{} optimizer steps in {seconds:.1} s on {} threads: {:.1} million steps per second",
@@ -83,6 +99,16 @@ pub fn run(args: Args) -> Result<()> {
             );
         }
         println!("{} is up to date ({network_summary})", network_path.display());
+        let committed = std::fs::read_to_string(&beyond_path).with_context(|| {
+            format!("reading {} (run `cargo xtask sweeps`)", beyond_path.display())
+        })?;
+        if committed != beyond_text {
+            bail!(
+                "{} is out of date: run `cargo xtask sweeps` and commit ({beyond_summary})",
+                beyond_path.display()
+            );
+        }
+        println!("{} is up to date ({beyond_summary})", beyond_path.display());
     } else {
         crate::generated::write_atomically(&path, text.as_bytes())
             .with_context(|| format!("writing {}", path.display()))?;
@@ -90,6 +116,9 @@ pub fn run(args: Args) -> Result<()> {
         crate::generated::write_atomically(&network_path, network_text.as_bytes())
             .with_context(|| format!("writing {}", network_path.display()))?;
         println!("wrote {} ({network_summary})", network_path.display());
+        crate::generated::write_atomically(&beyond_path, beyond_text.as_bytes())
+            .with_context(|| format!("writing {}", beyond_path.display()))?;
+        println!("wrote {} ({beyond_summary})", beyond_path.display());
     }
     Ok(())
 }

@@ -30,7 +30,96 @@ pub(super) fn numbers(book: &mut Book) -> Result<()> {
     valley_numbers(book)?;
     equivariance_numbers(book)?;
     band_numbers(book)?;
-    memory_numbers(book)
+    memory_numbers(book)?;
+    network_numbers(book)
+}
+
+/// The race on the digits network (`book/src/figures/beyond-network.json`), and
+/// the claims the chapter makes of it.
+fn network_numbers(book: &mut Book) -> Result<()> {
+    let record = crate::sweeps::beyond::load()?;
+    book.add(
+        CHAPTER,
+        "network-target",
+        fixed(100.0 * record.target_accuracy, 0),
+        "the validation accuracy raced to, %",
+    );
+    book.add(CHAPTER, "network-epochs", record.epochs.to_string(), "epochs of every run");
+    book.add(
+        CHAPTER,
+        "network-steps-per-epoch",
+        record.steps_per_epoch.to_string(),
+        "optimizer steps per epoch",
+    );
+    book.add(
+        CHAPTER,
+        "network-grid-seeds",
+        record.search_seeds.len().to_string(),
+        "seeds per η of the grid",
+    );
+    book.add(
+        CHAPTER,
+        "network-final-seeds",
+        record.final_seeds.len().to_string(),
+        "seeds at the best η",
+    );
+    book.add(
+        CHAPTER,
+        "network-window",
+        crate::sweeps::beyond::WINDOW.to_string(),
+        "η per method on the grid",
+    );
+    book.add(
+        CHAPTER,
+        "network-bias-eta",
+        crate::figures::format::eta_text(record.bias_learning_rate),
+        "AdamW's η on the biases",
+    );
+    let steps = |name: &str| -> Result<Vec<usize>> {
+        let method = record
+            .methods
+            .iter()
+            .find(|m| m.name == name)
+            .with_context(|| format!("no {name} in beyond-network.json"))?;
+        method
+            .best
+            .iter()
+            .map(|r| {
+                r.steps_to_target.with_context(|| {
+                    format!("{name} never reached the target from seed {}", r.seed)
+                })
+            })
+            .collect()
+    };
+    let (adamw, muon, adafactor) = (steps("AdamW")?, steps("Muon")?, steps("Adafactor")?);
+    let lion = steps("Lion")?;
+    ensure!(
+        muon.iter().zip(&adamw).all(|(m, a)| m <= a),
+        "the chapter says Muon reached the target in at most AdamW's steps from every seed"
+    );
+    let total = |v: &[usize]| v.iter().sum::<usize>();
+    ensure!(
+        total(&adafactor) > total(&adamw)
+            && total(&adafactor) > total(&muon)
+            && total(&adafactor) > total(&lion),
+        "the chapter says Adafactor took the most steps"
+    );
+    let mean = |name: &str, value: &dyn Fn(&crate::sweeps::beyond::BestRace) -> f64| {
+        let runs = &record.methods.iter().find(|m| m.name == name).map(|m| &m.best);
+        runs.map_or(f64::NAN, |runs| runs.iter().map(value).sum::<f64>() / runs.len() as f64)
+    };
+    for value in [
+        &(|r: &crate::sweeps::beyond::BestRace| r.race.validation_accuracy)
+            as &dyn Fn(&crate::sweeps::beyond::BestRace) -> f64,
+        &|r: &crate::sweeps::beyond::BestRace| r.test_accuracy,
+    ] {
+        let adamw = mean("AdamW", value);
+        ensure!(
+            ["Muon", "Adafactor", "Lion"].iter().all(|name| mean(name, value) < adamw),
+            "the chapter says AdamW ends ahead of every matrix method on validation and test"
+        );
+    }
+    Ok(())
 }
 
 /// A method's best η and steps over the book's grid on one of its problems.
