@@ -1,11 +1,16 @@
 //! `cargo xtask assignments learn`: the student's checker (`cargo learn`, the
 //! crate `tests/learn/`) proved in a fresh student copy.
 //!
-//! 1. **The same numbers as the grader.** The solution, the stubs and every
-//!    wrong submission of `xtask/fixtures/wrong.toml` are graded by the grader
-//!    (`grade --dir`, the public suite) and checked by `cargo learn --points` in
-//!    the copy; every test's points must be equal, and so must the diagnosis
-//!    (whether it was made, and the mistakes named).
+//! 1. **The same numbers as the grader.** The solution, the stubs and the first
+//!    wrong submission of `xtask/fixtures/wrong.toml` for each assignment (every
+//!    one with `--all`) are graded by the grader (`grade --dir`, the public
+//!    suite) and checked by `cargo learn --points` in the copy; every test's
+//!    points must be equal, and so must the diagnosis (whether it was made, and
+//!    the mistakes named). One per assignment takes every assignment's tests
+//!    through both paths, failing and passing, and a named mistake; the two
+//!    share the rubric, the messages and the mistake matching
+//!    (`descent-feedback`), so that the rest would repeat the same code on other
+//!    inputs, at a build and a run each.
 //! 2. **As a learner uses it.** `cargo learn --watch` runs in a terminal (tmux)
 //!    in the copy; the stubs, then a wrong answer (a known mistake), then the
 //!    solution are saved into the copy's crates one after the other, and the
@@ -36,7 +41,7 @@ struct Checked {
 }
 
 /// Runs `cargo xtask assignments learn`.
-pub fn run(root: &Path, same_numbers: bool, terminal: bool) -> anyhow::Result<()> {
+pub fn run(root: &Path, same_numbers: bool, terminal: bool, all: bool) -> anyhow::Result<()> {
     let started = Instant::now();
     let rubric = Rubric::load(&root.join(RUBRIC))?;
     let fixtures = Fixtures::load(&root.join(FIXTURES))?;
@@ -52,7 +57,11 @@ pub fn run(root: &Path, same_numbers: bool, terminal: bool) -> anyhow::Result<()
     // 1. The same numbers.
     let mut submissions: Vec<(String, PathBuf)> =
         vec![("stubs".into(), stubs.clone()), ("solution".into(), root.to_path_buf())];
-    for fixture in &fixtures.fixtures {
+    let mut covered = std::collections::BTreeSet::new();
+    let chosen = fixtures.fixtures.iter().filter(|f| {
+        all || f.loses.first().is_some_and(|assignment| covered.insert(assignment.clone()))
+    });
+    for fixture in chosen {
         let dir = scratch.path().join(format!("wrong-{}", fixture.name));
         write_wrong_submission(root, &rubric, fixture, &dir)?;
         submissions.push((fixture.name.clone(), dir));

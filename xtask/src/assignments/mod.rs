@@ -122,6 +122,9 @@ enum Command {
         /// Only the terminal (tmux) part.
         #[arg(long)]
         terminal_only: bool,
+        /// Every wrong submission (default: the first of each assignment).
+        #[arg(long)]
+        all: bool,
     },
 }
 
@@ -149,8 +152,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             };
             mutants::run(&crate::workspace::root(), mode, only.as_deref(), seed, jobs)
         }
-        Command::Learn { no_terminal, terminal_only } => {
-            learn::run(&crate::workspace::root(), !terminal_only, !no_terminal)
+        Command::Learn { no_terminal, terminal_only, all } => {
+            learn::run(&crate::workspace::root(), !terminal_only, !no_terminal, all)
         }
     }
 }
