@@ -28,3 +28,15 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     file.persist(path).map_err(|error| error.error)?;
     Ok(())
 }
+
+/// A committed JSON record of `cargo xtask sweeps` (`file`, relative to the
+/// workspace), parsed; the error names the file and says to run the sweeps.
+/// Each record's `load` keeps it in a `OnceLock`, so that it is read once.
+pub fn read_committed<T: serde::de::DeserializeOwned>(file: &str) -> Result<T, String> {
+    let path = crate::workspace::root().join(file);
+    std::fs::read_to_string(&path)
+        .map_err(|e| format!("reading {} (run `cargo xtask sweeps`): {e}", path.display()))
+        .and_then(|text| {
+            serde_json::from_str(&text).map_err(|e| format!("parsing {}: {e}", path.display()))
+        })
+}

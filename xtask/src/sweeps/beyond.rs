@@ -344,15 +344,7 @@ pub fn to_json(record: &BeyondRecord) -> Result<String> {
 pub fn load() -> Result<&'static BeyondRecord> {
     static RECORD: std::sync::OnceLock<Result<BeyondRecord, String>> = std::sync::OnceLock::new();
     RECORD
-        .get_or_init(|| {
-            let path = crate::workspace::root().join(FILE);
-            std::fs::read_to_string(&path)
-                .map_err(|e| format!("reading {} (run `cargo xtask sweeps`): {e}", path.display()))
-                .and_then(|text| {
-                    serde_json::from_str(&text)
-                        .map_err(|e| format!("parsing {}: {e}", path.display()))
-                })
-        })
+        .get_or_init(|| crate::generated::read_committed(FILE))
         .as_ref()
         .map_err(|e| anyhow!("{e}"))
 }

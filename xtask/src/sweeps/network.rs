@@ -314,15 +314,7 @@ pub fn mean_and_deviation(values: &[f64]) -> (f64, f64) {
 pub fn load() -> Result<&'static NetworkRecord> {
     static RECORD: std::sync::OnceLock<Result<NetworkRecord, String>> = std::sync::OnceLock::new();
     RECORD
-        .get_or_init(|| {
-            let path = crate::workspace::root().join(FILE);
-            std::fs::read_to_string(&path)
-                .map_err(|e| format!("reading {} (run `cargo xtask sweeps`): {e}", path.display()))
-                .and_then(|text| {
-                    serde_json::from_str(&text)
-                        .map_err(|e| format!("parsing {}: {e}", path.display()))
-                })
-        })
+        .get_or_init(|| crate::generated::read_committed(FILE))
         .as_ref()
         .map_err(|e| anyhow!("{e}"))
 }

@@ -1,7 +1,6 @@
 //! What `cargo xtask sweeps` writes: every sweep's outcomes, as JSON the figures
 //! read back ([`load`]) from the committed [`FILE`].
 
-use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use anyhow::{Result, anyhow};
@@ -154,15 +153,7 @@ pub fn to_json(record: &Record) -> Result<String> {
 pub fn load() -> Result<&'static Record> {
     static RECORD: OnceLock<Result<Record, String>> = OnceLock::new();
     RECORD
-        .get_or_init(|| {
-            let path: PathBuf = crate::workspace::root().join(FILE);
-            std::fs::read_to_string(&path)
-                .map_err(|e| format!("reading {} (run `cargo xtask sweeps`): {e}", path.display()))
-                .and_then(|text| {
-                    serde_json::from_str(&text)
-                        .map_err(|e| format!("parsing {}: {e}", path.display()))
-                })
-        })
+        .get_or_init(|| crate::generated::read_committed(FILE))
         .as_ref()
         .map_err(|e| anyhow!("{e}"))
 }
