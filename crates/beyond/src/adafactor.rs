@@ -218,10 +218,11 @@ impl Adafactor {
         if !self.is_factored() {
             return self.second_moment.clone();
         }
+        let means = (self.mean_of_rows(), self.mean_of_cols());
         let mut v = Vec::with_capacity(self.rows * self.cols);
         for &r in &self.row_means {
             for &c in &self.col_means {
-                v.push(self.estimate(r, c));
+                v.push(self.estimate(r, c, means));
             }
         }
         v
@@ -235,19 +236,21 @@ impl Adafactor {
 
 impl Adafactor {
     /// V̂ᵢⱼ = Rᵢ·Cⱼ/mean(R) (= Rᵢ·Cⱼ/mean(C): both means are the EMA of the mean
-    /// of g²), in each library's order of operations.
-    fn estimate(&self, r: f64, c: f64) -> f64 {
+    /// of g²), in each library's order of operations, from the means of the
+    /// row and column statistics (`means`: mean(R), mean(C)), which the caller
+    /// computes once per step, not once per weight.
+    fn estimate(&self, r: f64, c: f64, (mean_r, mean_c): (f64, f64)) -> f64 {
         match self.config.floor {
             // torch: (row_var @ col_var) / mean(row_var).clamp(min = ε₁), then
             // clamped at ε₁².
-            Floor::Clamp(e) => (r * c / self.mean_of_rows().max(e)).max(e * e),
+            Floor::Clamp(e) => (r * c / mean_r.max(e)).max(e * e),
             // optax normalizes the means along the longer side (the rows' on a
             // square matrix).
             Floor::AddToSquares(_) => {
                 if self.rows > self.cols {
-                    c / self.mean_of_cols() * r
+                    c / mean_c * r
                 } else {
-                    r / self.mean_of_rows() * c
+                    r / mean_r * c
                 }
             }
         }
@@ -302,7 +305,9 @@ impl Optimizer for Adafactor {
                     let (r, col, k) = (self.row_means[i], self.col_means[j], i * cols + j);
                     let u = match c.floor {
                         // torch: rsqrt of the estimate, times g.
-                        Floor::Clamp(_) => grads[k] * (1.0 / self.estimate(r, col).sqrt()),
+                        Floor::Clamp(_) => {
+                            grads[k] * (1.0 / self.estimate(r, col, (mean_r, mean_c)).sqrt())
+                        }
                         // optax: g·(A/mean A)^(−½)·B^(−½), A the longer side's means.
                         Floor::AddToSquares(_) if rows > cols => {
                             grads[k] * (col / mean_c).powf(-0.5) * r.powf(-0.5)

@@ -326,3 +326,70 @@ mod tests {
         assert!(threads().unwrap().pays_from("RMSprop").is_some());
     }
 }
+
+/// One row of `matrix_steps.csv`: a step, a gradient or an epoch of the digit
+/// network with one method, in Rust or in a library.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MatrixStepRow {
+    /// "Rust", or the library and its version ("PyTorch 2.15.0", "optax 0.2.8").
+    pub implementation: String,
+    /// The method ("Muon", "Adam (fast)", or "gradient" for the batch's gradient).
+    pub optimizer: String,
+    /// What ran, as its user writes it.
+    pub call: String,
+    /// The threads it ran on.
+    pub threads: usize,
+    /// "step", "gradient" or "epoch".
+    pub what: String,
+    /// The best time, in µs.
+    pub best_us: f64,
+    /// The median time, in µs.
+    pub median_us: f64,
+}
+
+/// `matrix_steps.csv`: the matrix methods' steps on the digit network, against
+/// Adam's, in Rust, PyTorch and optax.
+pub fn matrix_steps() -> Result<Measured<MatrixStepRow>> {
+    let raw = read("matrix_steps.csv")?;
+    let rows = raw
+        .rows
+        .iter()
+        .map(|r| {
+            Ok(MatrixStepRow {
+                implementation: field(r, "implementation")?,
+                optimizer: field(r, "optimizer")?,
+                call: field(r, "call")?,
+                threads: field(r, "threads")?,
+                what: field(r, "what")?,
+                best_us: field(r, "best_us")?,
+                median_us: field(r, "median_us")?,
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok(Measured { provenance: raw.provenance, rows })
+}
+
+impl Measured<MatrixStepRow> {
+    /// The row of `what` ("step", "epoch") for `optimizer` in the implementation
+    /// whose name starts with `implementation`, on one thread, if it was measured.
+    pub fn find(
+        &self,
+        implementation: &str,
+        optimizer: &str,
+        what: &str,
+    ) -> Option<&MatrixStepRow> {
+        self.rows.iter().find(|r| {
+            r.implementation.starts_with(implementation)
+                && r.optimizer == optimizer
+                && r.what == what
+                && r.threads == 1
+        })
+    }
+
+    /// As [`find`](Self::find), failing with the row's name if it is missing.
+    pub fn at(&self, implementation: &str, optimizer: &str, what: &str) -> Result<&MatrixStepRow> {
+        self.find(implementation, optimizer, what).with_context(|| {
+            format!("matrix_steps.csv has no one-thread {what} of {optimizer} in {implementation}")
+        })
+    }
+}

@@ -48,6 +48,8 @@ mod windows;
 mod data;
 // Chapter "Making it fast".
 mod speed;
+// Making it fast and Beyond the diagonal: the matrix methods' steps and wall times.
+pub mod matrix_speed;
 // Chapter "For instructors": the mutation report.
 mod mutation;
 // The data of the explorable figures.
@@ -90,7 +92,7 @@ struct Figure {
 
 /// Every figure, in the order the book shows them, then the numbers the prose
 /// takes from code, then the data of the explorable figures (see [`explore`]).
-const FIGURES: [Figure; 52] = [
+const FIGURES: [Figure; 54] = [
     Figure { name: "gd-bowl.svg", draw: gradient_descent::bowl },
     Figure { name: "learning-rates.svg", draw: gradient_descent::learning_rates },
     Figure { name: "gd-ellipse.svg", draw: gradient_descent::ellipse },
@@ -112,6 +114,7 @@ const FIGURES: [Figure; 52] = [
     Figure { name: "network-budget.svg", draw: network::budget },
     Figure { name: "network-table.md", draw: network::table },
     Figure { name: "beyond-network-table.md", draw: network::matrix_methods_table },
+    Figure { name: "beyond-time-table.md", draw: matrix_speed::wall_time_table },
     Figure { name: "presets.md", draw: presets::settings },
     Figure { name: "parity.md", draw: presets::parity },
     Figure { name: "window-bowl.svg", draw: || windows::figure("bowl") },
@@ -131,6 +134,7 @@ const FIGURES: [Figure; 52] = [
     Figure { name: "roofline.svg", draw: speed::roofline },
     Figure { name: "speed-table.md", draw: speed::speed_table },
     Figure { name: "peers-table.md", draw: speed::peers_table },
+    Figure { name: "matrix-steps-table.md", draw: matrix_speed::steps_table },
     Figure { name: "mutants.md", draw: mutation::table },
     Figure { name: numbers::FILE, draw: || Ok(numbers::to_toml(&numbers::all()?)) },
     Figure { name: "explore/gd-ellipse.js", draw: || explore::data("gd-ellipse") },

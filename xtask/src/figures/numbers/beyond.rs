@@ -31,13 +31,159 @@ pub(super) fn numbers(book: &mut Book) -> Result<()> {
     equivariance_numbers(book)?;
     band_numbers(book)?;
     memory_numbers(book)?;
-    network_numbers(book)
+    network_numbers(book)?;
+    time_numbers(book)
+}
+
+/// The chapter "Making it fast", where the matrix methods' steps are timed.
+const FAST: &str = "making-it-fast";
+
+/// What the matrix methods cost in time (`crates/bench/results/matrix_steps.csv`),
+/// in this chapter and in "Making it fast", and the claims both make of it.
+fn time_numbers(book: &mut Book) -> Result<()> {
+    let measured = crate::figures::measurements::matrix_steps()?;
+    let step = |method: &str| -> Result<f64> { Ok(measured.at("Rust", method, "step")?.median_us) };
+    let (adam, muon, adafactor) = (step("Adam")?, step("Muon")?, step("Adafactor")?);
+    let (lion, shampoo, fast_adam) = (step("Lion")?, step("Shampoo")?, step("Adam (fast)")?);
+    let gradient = measured.at("Rust", "gradient", "gradient")?.median_us;
+    let peer = |library: &str, method: &str| -> Result<f64> {
+        Ok(measured.at(library, method, "step")?.median_us)
+    };
+    let (torch_muon, optax_muon) = (peer("PyTorch", "Muon")?, peer("optax", "Muon")?);
+    let (torch_adam, optax_adam) = (peer("PyTorch", "Adam")?, peer("optax", "Adam")?);
+    let micros = |us: f64| if us < 10.0 { fixed(us, 1) } else { fixed(us, 0) };
+    book.add(FAST, "matrix-gradient-us", micros(gradient), "the batch's gradient, median µs");
+    book.add(FAST, "matrix-adam-us", micros(adam), "Adam's step on the network, median µs");
+    book.add(FAST, "matrix-fast-adam-us", micros(fast_adam), "the fast Adam step, median µs");
+    book.add(FAST, "matrix-muon-us", micros(muon), "Muon's step on the network, median µs");
+    book.add(FAST, "matrix-lion-us", micros(lion), "Lion's step on the network, median µs");
+    book.add(FAST, "matrix-shampoo-us", micros(shampoo), "Shampoo's step, median µs");
+    book.add(FAST, "matrix-adafactor-us", micros(adafactor), "Adafactor's step, median µs");
+    book.add(
+        FAST,
+        "matrix-torch-adam-us",
+        micros(torch_adam),
+        "torch.optim.Adam's step, median µs",
+    );
+    book.add(FAST, "matrix-optax-adam-us", micros(optax_adam), "optax.adam's step, median µs");
+    ensure!(
+        torch_adam > 10.0 * adam && optax_adam > 10.0 * adam,
+        "the chapter says a library's step here is mostly the cost of calling it"
+    );
+    book.add(
+        FAST,
+        "matrix-torch-muon-us",
+        micros(torch_muon),
+        "torch.optim.Muon's step, median µs",
+    );
+    book.add(FAST, "matrix-optax-muon-us", micros(optax_muon), "optax's Muon step, median µs");
+    let times = |a: f64, b: f64| fixed(a / b, 0);
+    book.add(FAST, "matrix-muon-over-adam", times(muon, adam), "Muon's step over Adam's");
+    book.add(FAST, "matrix-shampoo-over-adam", times(shampoo, adam), "Shampoo's step over Adam's");
+    book.add(
+        FAST,
+        "matrix-shampoo-over-gradient",
+        times(shampoo, gradient),
+        "Shampoo's step over the batch's gradient",
+    );
+    ensure!(
+        muon > gradient && shampoo > muon,
+        "the chapter says a Muon step costs more than the batch's gradient and Shampoo's most"
+    );
+    ensure!(
+        adam < gradient && adafactor < gradient && lion < gradient,
+        "the chapter says the diagonal steps, Adafactor's and Lion's cost less than the gradient"
+    );
+    ensure!(muon < torch_muon, "the chapter says the course's Muon step is faster than PyTorch's");
+    book.add(
+        FAST,
+        "matrix-torch-muon-over-ours",
+        fixed(torch_muon / muon, 1),
+        "torch.optim.Muon's step over the course's",
+    );
+    book.add(
+        FAST,
+        "matrix-optax-muon-over-ours",
+        fixed(optax_muon / muon, 1),
+        "optax's Muon step over the course's",
+    );
+
+    // The wall time to the race's target.
+    let walls = crate::figures::matrix_speed::wall_times()?;
+    let wall = |name: &str| -> Result<&crate::figures::matrix_speed::WallTime> {
+        walls.iter().find(|w| w.name == name).with_context(|| format!("no wall time of {name}"))
+    };
+    let (adamw, muon) = (wall("AdamW")?, wall("Muon")?);
+    let to_target = |w: &crate::figures::matrix_speed::WallTime| -> Result<f64> {
+        w.to_target_ms().with_context(|| format!("{} was not raced", w.name))
+    };
+    let (adamw_ms, muon_ms) = (to_target(adamw)?, to_target(muon)?);
+    book.add(
+        CHAPTER,
+        "muon-epoch-over-adamw",
+        fixed(muon.epoch_ms / adamw.epoch_ms, 1),
+        "Muon's epoch over AdamW's",
+    );
+    book.add(CHAPTER, "muon-wall-ms", fixed(muon_ms, 0), "Muon's mean wall time to the target, ms");
+    book.add(
+        CHAPTER,
+        "adamw-wall-ms",
+        fixed(adamw_ms, 0),
+        "AdamW's mean wall time to the target, ms",
+    );
+    book.add(
+        CHAPTER,
+        "shampoo-epoch-ms",
+        fixed(wall("Shampoo")?.epoch_ms, 0),
+        "Shampoo's epoch, ms",
+    );
+    // Muon's rounds against the batch's gradient, in multiply-adds: per n × m
+    // matrix (n ≤ m) k rounds of X·Xᵀ, A² and B·X; the gradient 3·B·m·n per layer.
+    let shape = network::Shape::DIGITS;
+    let layers = [(shape.inputs(), shape.hidden()), (shape.hidden(), shape.classes())];
+    let rounds = MuonConfig::optax(0.1).steps as f64;
+    let batch = crate::sweeps::network::BATCH_SIZE as f64;
+    let (mut newton_schulz, mut gradient_operations) = (0.0, 0.0);
+    for (rows, cols) in layers {
+        let (n, m) = (rows.min(cols) as f64, rows.max(cols) as f64);
+        newton_schulz += rounds * (2.0 * n * n * m + n * n * n);
+        gradient_operations += 3.0 * batch * m * n;
+    }
+    let operations_ratio = newton_schulz / gradient_operations;
+    let time_ratio = step("Muon")? / gradient;
+    book.add(
+        CHAPTER,
+        "muon-operations-ratio",
+        fixed(operations_ratio, 1),
+        "Muon's rounds over the batch's gradient, in multiply-adds",
+    );
+    book.add(
+        CHAPTER,
+        "muon-time-ratio",
+        fixed(time_ratio, 1),
+        "Muon's measured step over the measured gradient",
+    );
+    ensure!(
+        (0.5..2.0).contains(&(time_ratio / operations_ratio)),
+        "the chapter says the count of operations accounts for Muon's step against the gradient"
+    );
+    ensure!(
+        muon.epochs < adamw.epochs && muon_ms > adamw_ms,
+        "the chapter says Muon needs fewer epochs than AdamW but more wall time"
+    );
+    Ok(())
 }
 
 /// The race on the digits network (`book/src/figures/beyond-network.json`), and
 /// the claims the chapter makes of it.
 fn network_numbers(book: &mut Book) -> Result<()> {
     let record = crate::sweeps::beyond::load()?;
+    book.add(
+        CHAPTER,
+        "network-weights",
+        network::Shape::DIGITS.dimension().to_string(),
+        "the digit network's weights",
+    );
     book.add(
         CHAPTER,
         "network-target",
