@@ -444,6 +444,7 @@ fn every_network_run_the_chapter_reproduces_has_a_reference() {
     ];
     let names: Vec<&str> = NETWORK_RUNS.iter().map(|(name, _, _)| *name).collect();
     assert_eq!(names, expected);
+    assert_eq!(DIMENSION, network::Shape::DIGITS.dimension());
     for (name, _, iterates) in NETWORK_RUNS {
         let kept = if *name == "torch-muon" { NETWORK_STEPS } else { 1 };
         assert_eq!(iterates.len(), kept, "{name}: the steps kept");
