@@ -45,7 +45,7 @@ const ADAMW_ETA: f64 = 0.0316;
 const MUON_ETA: f64 = 0.1;
 const ADAFACTOR_ETA: f64 = 0.1;
 const LION_ETA: f64 = 0.01;
-const SHAMPOO_ETA: f64 = 0.01;
+const SHAMPOO_ETA: f64 = 1.0;
 
 /// The methods timed, each as the chapter builds it.
 #[derive(Debug, Clone, Copy)]

@@ -314,8 +314,17 @@ pub fn check(src_dir: &Path, root: &Path, scratch: &Path) -> Result<Vec<String>>
         sources.push((binary.clone(), source));
         binaries.insert(binary, index);
     }
-    let crates =
-        ["objectives", "gd", "adagrad", "rmsprop", "momentum", "sweep", "datasets", "network"];
+    let crates = [
+        "objectives",
+        "gd",
+        "adagrad",
+        "rmsprop",
+        "momentum",
+        "sweep",
+        "datasets",
+        "network",
+        "beyond",
+    ];
     let mut manifest = String::from(
         "# Written by the xtask's exercise check: the book's examples, as its exercises edit them.\n\
          [package]\nname = \"book-examples\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\

@@ -2,20 +2,20 @@
 //! trained with each matrix method against AdamW. Kept in
 //! `book/src/figures/beyond-network.json`.
 //!
-//! Each matrix method (Muon, Adafactor, Lion) steps the two weight
+//! Each matrix method (Muon, Adafactor, Lion, Shampoo) steps the two weight
 //! matrices through a [`Blockwise`] layout, W₁ (64 × 32) and W₂ (32 × 10), and the
 //! biases with AdamW at the network sweep's best AdamW η, as Muon's users do;
 //! AdamW alone steps the whole slice as in the network chapter. The question is
 //! how many steps each needs to reach a validation accuracy of
 //! [`TARGET_ACCURACY`], checked after every epoch.
 //!
-//! Shampoo is not raced here: its two eigen-decompositions per step (64 × 64
-//! and 32 × 32 on the first layer) make one run of twelve epochs take about two
-//! seconds, and the thirteen runs of a sweep alone would take three times the ten
-//! seconds these sweeps may add to `cargo xtask sweeps`. (With the roots kept
-//! for ten steps at a time, as the paper's large-scale version does, and ε =
-//! 1e-10, it did not learn at all: the first roots, from one gradient, are
-//! ε^(−¼) ≈ 316 in every direction that gradient missed.)
+//! Shampoo steps the matrices too, with its roots computed at every step: its
+//! two eigen-decompositions per step (64 × 64 and 32 × 32 on the first layer)
+//! make one run of twelve epochs take about three seconds, the most of the
+//! race. (With the roots kept for ten steps at a time, as the paper's
+//! large-scale version does, and ε = 1e-10, it did not learn at all: the first
+//! roots, from one gradient, are ε^(−¼) ≈ 316 in every direction that gradient
+//! missed.)
 //!
 //! 1. **Grid**: each method at every η of its window of [`grid()`] from [`SEARCH_SEEDS`]; its
 //!    score is the mean number of epochs to the target (a run that never reaches
@@ -29,7 +29,7 @@
 //! bench times one step of each method, and the chapter multiplies.
 
 use anyhow::{Result, anyhow};
-use beyond::{AdafactorConfig, Blockwise, Layout, LionConfig, MuonConfig, Shape};
+use beyond::{AdafactorConfig, Blockwise, Layout, LionConfig, MuonConfig, ShampooConfig, Shape};
 use gd::Optimizer;
 use momentum::{AdamConfig, PYTORCH_ADAMW_DECAY, adamw};
 use network::{Classifier, Training, train};
@@ -71,11 +71,15 @@ pub enum MatrixMethod {
     Adafactor,
     /// `optax.lion` (λ = 1e-3) on the matrices, AdamW on the biases.
     Lion,
+    /// Shampoo (ε = 1e-10, its roots at every step) on the matrices, AdamW on
+    /// the biases.
+    Shampoo,
 }
 
 impl MatrixMethod {
-    /// All four, in the chapter's order.
-    pub const ALL: [Self; 4] = [Self::AdamW, Self::Muon, Self::Adafactor, Self::Lion];
+    /// All five, in the chapter's order.
+    pub const ALL: [Self; 5] =
+        [Self::AdamW, Self::Muon, Self::Adafactor, Self::Lion, Self::Shampoo];
 
     /// The index in [`grid()`] of the first of its [`WINDOW`] learning rates: the
     /// five half decades around where its validation accuracy peaked on the whole
@@ -87,6 +91,7 @@ impl MatrixMethod {
             Self::Muon => 3,      // 10^−2 … 10^0, best 10^−1
             Self::Adafactor => 4, // 10^−1.5 … 10^0.5, best 10^−1
             Self::Lion => 1,      // 10^−3 … 10^−1, best 10^−2
+            Self::Shampoo => 4,   // 10^−1.5 … 10^0.5, best 10^0
         }
     }
 
@@ -97,6 +102,7 @@ impl MatrixMethod {
             Self::Muon => "Muon",
             Self::Adafactor => "Adafactor",
             Self::Lion => "Lion",
+            Self::Shampoo => "Shampoo",
         }
     }
 
@@ -133,6 +139,7 @@ impl MatrixMethod {
                     Self::Muon => Box::new(MuonConfig::optax(eta).build(rows, cols)?),
                     Self::Adafactor => Box::new(AdafactorConfig::pytorch(eta).build(rows, cols)?),
                     Self::Lion => Box::new(LionConfig::optax(eta).build(rows * cols)?),
+                    Self::Shampoo => Box::new(ShampooConfig::new(eta).build(rows, cols)?),
                     Self::AdamW => unreachable!("AdamW steps the whole slice, built above"),
                 })
             },

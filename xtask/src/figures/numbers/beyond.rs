@@ -67,7 +67,7 @@ fn time_numbers(book: &mut Book) -> Result<()> {
     );
     book.add(FAST, "matrix-optax-adam-us", micros(optax_adam), "optax.adam's step, median µs");
     ensure!(
-        torch_adam > 10.0 * adam && optax_adam > 10.0 * adam,
+        torch_adam > 5.0 * adam && optax_adam > 5.0 * adam,
         "the chapter says a library's step here is mostly the cost of calling it"
     );
     book.add(
@@ -131,11 +131,25 @@ fn time_numbers(book: &mut Book) -> Result<()> {
         fixed(adamw_ms, 0),
         "AdamW's mean wall time to the target, ms",
     );
+    let shampoo = wall("Shampoo")?;
+    let shampoo_ms = to_target(shampoo)?;
+    book.add(CHAPTER, "shampoo-epoch-ms", fixed(shampoo.epoch_ms, 0), "Shampoo's epoch, ms");
     book.add(
         CHAPTER,
-        "shampoo-epoch-ms",
-        fixed(wall("Shampoo")?.epoch_ms, 0),
-        "Shampoo's epoch, ms",
+        "shampoo-wall-ms",
+        fixed(shampoo_ms, 0),
+        "Shampoo's mean wall time to the target, ms",
+    );
+    book.add(
+        CHAPTER,
+        "shampoo-wall-over-adamw",
+        fixed(shampoo_ms / adamw_ms, 0),
+        "Shampoo's wall time to the target over AdamW's",
+    );
+    ensure!(
+        walls.iter().all(|w| w.epochs >= shampoo.epochs)
+            && walls.iter().all(|w| w.to_target_ms().is_some_and(|t| t <= shampoo_ms)),
+        "the chapter says Shampoo needs the fewest epochs and the most wall time"
     );
     // Muon's rounds against the batch's gradient, in multiply-adds: per n × m
     // matrix (n ≤ m) k rounds of X·Xᵀ, A² and B·X; the gradient 3·B·m·n per layer.
@@ -238,16 +252,23 @@ fn network_numbers(book: &mut Book) -> Result<()> {
             .collect()
     };
     let (adamw, muon, adafactor) = (steps("AdamW")?, steps("Muon")?, steps("Adafactor")?);
-    let lion = steps("Lion")?;
+    let (lion, shampoo) = (steps("Lion")?, steps("Shampoo")?);
     ensure!(
         muon.iter().zip(&adamw).all(|(m, a)| m <= a),
         "the chapter says Muon reached the target in at most AdamW's steps from every seed"
+    );
+    ensure!(
+        [&adamw, &muon, &adafactor, &lion]
+            .iter()
+            .all(|other| shampoo.iter().zip(other.iter()).all(|(s, o)| s <= o)),
+        "the chapter says Shampoo reached the target in no more steps than any other method from every seed"
     );
     let total = |v: &[usize]| v.iter().sum::<usize>();
     ensure!(
         total(&adafactor) > total(&adamw)
             && total(&adafactor) > total(&muon)
-            && total(&adafactor) > total(&lion),
+            && total(&adafactor) > total(&lion)
+            && total(&adafactor) > total(&shampoo),
         "the chapter says Adafactor took the most steps"
     );
     let mean = |name: &str, value: &dyn Fn(&crate::sweeps::beyond::BestRace) -> f64| {
@@ -262,7 +283,11 @@ fn network_numbers(book: &mut Book) -> Result<()> {
         let adamw = mean("AdamW", value);
         ensure!(
             ["Muon", "Adafactor", "Lion"].iter().all(|name| mean(name, value) < adamw),
-            "the chapter says AdamW ends ahead of every matrix method on validation and test"
+            "the chapter says AdamW ends ahead of Muon, Adafactor and Lion on validation and test"
+        );
+        ensure!(
+            mean("Shampoo", value) > adamw,
+            "the chapter says Shampoo ends ahead of AdamW on validation and test"
         );
     }
     Ok(())
