@@ -23,7 +23,9 @@
 //! | [`Adafactor`] | (rows + cols)/(rows·cols) | `torch.optim.Adafactor`, `optax.adafactor` |
 //! | [`Lion`] | 1 (the momentum) | `optax.lion` |
 //!
-//! The dense linear algebra they share is in [`matrix`].
+//! [`Nadam`] is the diagonal method `optax.contrib.muon` steps the vectors with
+//! (Adam with Nesterov's look ahead). The dense linear algebra the matrix
+//! methods share is in [`matrix`].
 
 mod adafactor;
 mod full_matrix;
@@ -31,6 +33,7 @@ mod layout;
 mod lion;
 pub mod matrix;
 mod muon;
+mod nadam;
 mod shampoo;
 
 pub use adafactor::{Adafactor, AdafactorConfig, DecaySchedule, Floor};
@@ -41,4 +44,5 @@ pub use muon::{
     Muon, MuonConfig, NEWTON_SCHULZ_COEFFICIENTS, NewtonSchulzScratch, Normalization, ShapeScale,
     newton_schulz, newton_schulz_band,
 };
+pub use nadam::{Nadam, NadamConfig};
 pub use shampoo::{Shampoo, ShampooConfig};
