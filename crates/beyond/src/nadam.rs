@@ -62,7 +62,7 @@ impl NadamConfig {
         HyperParameterError::check_non_negative("epsilon", self.epsilon)?;
         Ok(Nadam {
             config: self,
-            steps: 0,
+            count: 0,
             first_moment: vec![0.0; dimension],
             second_moment: vec![0.0; dimension],
         })
@@ -73,7 +73,7 @@ impl NadamConfig {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Nadam {
     config: NadamConfig,
-    steps: u64,
+    count: u64,
     first_moment: Vec<f64>,
     second_moment: Vec<f64>,
 }
@@ -95,8 +95,8 @@ impl Optimizer for Nadam {
         assert_same_length("params", params.len(), "grads", grads.len());
         assert_same_length("params", params.len(), "the state", self.first_moment.len());
         let NadamConfig { learning_rate, beta1, beta2, epsilon } = self.config;
-        self.steps += 1;
-        let t = i32::try_from(self.steps).unwrap_or(i32::MAX);
+        self.count += 1;
+        let t = i32::try_from(self.count).unwrap_or(i32::MAX);
         let correct_next = 1.0 - beta1.powi(t.saturating_add(1));
         let correct_now = 1.0 - beta1.powi(t);
         let correct_second = 1.0 - beta2.powi(t);
