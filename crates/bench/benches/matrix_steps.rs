@@ -26,6 +26,8 @@
 use std::fmt::Write as _;
 use std::time::Instant;
 
+use bench::machine::{Fields, cpu_model, load_average};
+
 use beyond::{AdafactorConfig, Blockwise, Layout, LionConfig, MuonConfig, ShampooConfig, Shape};
 use gd::{HyperParameterError, Optimizer};
 use momentum::{AdamConfig, PYTORCH_ADAMW_DECAY, adamw};
@@ -212,7 +214,7 @@ fn peer_rows(
     let mut rows = Vec::new();
     let mut versions = String::new();
     for line in String::from_utf8_lossy(&output.stdout).lines() {
-        let fields = serde_like::Fields::parse(line);
+        let fields = Fields::parse(line);
         if line.contains("\"versions\"") {
             versions = format!("python {}, numpy {}", fields.get("python"), fields.get("numpy"));
             continue;
@@ -223,45 +225,16 @@ fn peer_rows(
             call: fields.get("call").to_owned(),
             threads,
             what: "step",
-            times: (fields.us("best"), fields.us("median")),
+            times: (fields.seconds_in("best", 1e6), fields.seconds_in("median", 1e6)),
         });
     }
     Ok((rows, versions))
 }
 
-/// The flat JSON objects the script prints, read without a JSON crate.
-mod serde_like {
-    /// `"key": value` pairs of a one-line JSON object.
-    pub struct Fields(Vec<(String, String)>);
-
-    impl Fields {
-        pub fn parse(line: &str) -> Self {
-            let body = line.trim().trim_start_matches('{').trim_end_matches('}');
-            let body = body.trim_start_matches("\"versions\": {");
-            Self(
-                body.split(", \"")
-                    .filter_map(|pair| pair.split_once("\": "))
-                    .map(|(k, v)| (k.trim_matches('"').to_owned(), v.trim_matches('"').to_owned()))
-                    .collect(),
-            )
-        }
-
-        pub fn get(&self, key: &str) -> &str {
-            self.0.iter().find(|(k, _)| k == key).map_or("?", |(_, v)| v.as_str())
-        }
-
-        pub fn us(&self, key: &str) -> f64 {
-            self.get(key).parse::<f64>().map_or(f64::NAN, |s| 1e6 * s)
-        }
-    }
-}
-
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let option = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1));
-    let load = std::fs::read_to_string("/proc/loadavg")
-        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_else(|_| "unknown".into());
+    let load = load_average();
     let split = datasets::digits()?.split(datasets::DIGITS_SPLIT_SEED)?;
     let train_set = Classifier::digits(&split.train, 0.0)?;
 
@@ -291,7 +264,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let _ = writeln!(
         csv,
         "# machine: {}, {} cores",
-        cpu(),
+        cpu_model(),
         std::thread::available_parallelism().map_or(1, usize::from)
     );
     let _ = writeln!(csv, "# versions: {versions}");
@@ -329,16 +302,4 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         std::fs::write(root.join(path), csv)?;
     }
     Ok(())
-}
-
-fn cpu() -> String {
-    std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|info| {
-            info.lines()
-                .find(|l| l.starts_with("model name"))
-                .and_then(|l| l.split_once(':'))
-                .map(|(_, name)| name.trim().to_owned())
-        })
-        .unwrap_or_else(|| "unknown".into())
 }

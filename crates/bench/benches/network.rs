@@ -16,6 +16,8 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::time::Instant;
 
+use bench::machine::{Fields, cpu_model, load_average};
+
 use network::{Classifier, Training, train};
 
 const EPOCHS: usize = 40;
@@ -47,7 +49,7 @@ fn torch_epochs(
     python: &str,
     data: &std::path::Path,
     threads: usize,
-) -> Result<serde_like::Fields, Box<dyn std::error::Error>> {
+) -> Result<Fields, Box<dyn std::error::Error>> {
     let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("peers/network_epoch.py");
     let output = std::process::Command::new(python)
         .arg(script)
@@ -58,33 +60,7 @@ fn torch_epochs(
     if !output.status.success() {
         return Err(format!("{python} failed: {}", String::from_utf8_lossy(&output.stderr)).into());
     }
-    Ok(serde_like::Fields::parse(&String::from_utf8_lossy(&output.stdout)))
-}
-
-/// The flat JSON object the script prints, read without a JSON crate.
-mod serde_like {
-    /// `"key": value` pairs of a one-line JSON object with no nesting.
-    pub struct Fields(Vec<(String, String)>);
-
-    impl Fields {
-        pub fn parse(line: &str) -> Self {
-            let body = line.trim().trim_start_matches('{').trim_end_matches('}');
-            Self(
-                body.split(", \"")
-                    .filter_map(|pair| pair.split_once("\": "))
-                    .map(|(k, v)| (k.trim_matches('"').to_owned(), v.trim_matches('"').to_owned()))
-                    .collect(),
-            )
-        }
-
-        pub fn get(&self, key: &str) -> &str {
-            self.0.iter().find(|(k, _)| k == key).map_or("?", |(_, v)| v.as_str())
-        }
-
-        pub fn ms(&self, key: &str) -> f64 {
-            self.get(key).parse::<f64>().map_or(f64::NAN, |s| 1e3 * s)
-        }
-    }
+    Ok(Fields::parse(&String::from_utf8_lossy(&output.stdout)))
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -92,9 +68,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let option = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1));
     let split = datasets::digits()?.split(datasets::DIGITS_SPLIT_SEED)?;
     let train_set = Classifier::digits(&split.train, 0.0)?;
-    let load = std::fs::read_to_string("/proc/loadavg")
-        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_else(|_| "unknown".into());
+    let load = load_average();
 
     let mut rows = vec![("Rust (network::train)".to_owned(), 1, rust_epochs(&train_set)?)];
     let mut versions = String::new();
@@ -113,7 +87,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         for threads in [1, cores] {
             let fields = torch_epochs(python, &file, threads)?;
             let name = format!("PyTorch {} (torch.nn and torch.optim.SGD)", fields.get("torch"));
-            rows.push((name, threads, (fields.ms("best"), fields.ms("median"))));
+            rows.push((
+                name,
+                threads,
+                (fields.seconds_in("best", 1e3), fields.seconds_in("median", 1e3)),
+            ));
             versions = format!(
                 "python {}, numpy {}, torch {}",
                 fields.get("python"),
@@ -137,7 +115,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let _ = writeln!(
         csv,
         "# machine: {}, {} cores",
-        cpu(),
+        cpu_model(),
         std::thread::available_parallelism().map_or(1, usize::from)
     );
     let _ = writeln!(csv, "# versions: {versions}");
@@ -163,16 +141,4 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 fn tempfile_path() -> std::path::PathBuf {
     std::env::temp_dir().join(format!("descent-digits-{}.csv", std::process::id()))
-}
-
-fn cpu() -> String {
-    std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|info| {
-            info.lines()
-                .find(|l| l.starts_with("model name"))
-                .and_then(|l| l.split_once(':'))
-                .map(|(_, name)| name.trim().to_owned())
-        })
-        .unwrap_or_else(|| "unknown".into())
 }

@@ -20,6 +20,8 @@
 //! thread on its own contiguous piece of the arrays, as the `fast` crate splits a
 //! large step: the speed a step could reach on every core.
 
+pub mod machine;
+
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
