@@ -1,13 +1,15 @@
 //! `cargo xtask assignments learn`: the student's checker (`cargo learn`, the
 //! crate `tests/learn/`) proved in a fresh student copy.
 //!
-//! 1. **The same numbers as the grader.** The solution, the stubs and the first
-//!    wrong submission of `xtask/fixtures/wrong.toml` for each assignment (every
-//!    one with `--all`) are graded by the grader (`grade --dir`, the public
-//!    suite) and checked by `cargo learn --points` in the copy; every test's
-//!    points must be equal, and so must the diagnosis (whether it was made, and
-//!    the mistakes named). One per assignment takes every assignment's tests
-//!    through both paths, failing and passing, and a named mistake; the two
+//! 1. **The same numbers as the grader.** The solution, the stubs and one
+//!    submission that holds the first wrong submission of
+//!    `xtask/fixtures/wrong.toml` for every assignment at once (each in its own
+//!    region; with `--all`, every wrong submission on its own) are graded by the
+//!    grader (`grade --dir`, the public suite) and checked by `cargo learn
+//!    --points` in the copy; every test's points must be equal, and so must the
+//!    diagnosis (whether it was made, and the mistakes named). A mistake in every
+//!    assignment takes every assignment's tests through both paths, failing and
+//!    passing, and the naming of several mistakes at once; the two
 //!    share the rubric, the messages and the mistake matching
 //!    (`descent-feedback`), so that the rest would repeat the same code on other
 //!    inputs, at a build and a run each.
@@ -27,7 +29,7 @@ use anyhow::{Context as _, bail};
 use super::terminal::put_in;
 use crate::grade::engine::{self, Request};
 use crate::grade::report::Report;
-use crate::kit::fixtures::{FIXTURES, Fixtures, write_wrong_submission};
+use crate::kit::fixtures::{FIXTURES, Fixtures, apply_wrong_edit, write_wrong_submission};
 use crate::kit::rubric::{RUBRIC, Rubric};
 use crate::kit::trees;
 
@@ -57,14 +59,31 @@ pub fn run(root: &Path, same_numbers: bool, terminal: bool, all: bool) -> anyhow
     // 1. The same numbers.
     let mut submissions: Vec<(String, PathBuf)> =
         vec![("stubs".into(), stubs.clone()), ("solution".into(), root.to_path_buf())];
-    let mut covered = std::collections::BTreeSet::new();
-    let chosen = fixtures.fixtures.iter().filter(|f| {
-        all || f.loses.first().is_some_and(|assignment| covered.insert(assignment.clone()))
-    });
-    for fixture in chosen {
-        let dir = scratch.path().join(format!("wrong-{}", fixture.name));
-        write_wrong_submission(root, &rubric, fixture, &dir)?;
-        submissions.push((fixture.name.clone(), dir));
+    if all {
+        for fixture in &fixtures.fixtures {
+            let dir = scratch.path().join(format!("wrong-{}", fixture.name));
+            write_wrong_submission(root, &rubric, fixture, &dir)?;
+            submissions.push((fixture.name.clone(), dir));
+        }
+    } else {
+        // The first wrong submission of every assignment, all in one: each edits
+        // its own region, so one build and one run take every assignment's tests
+        // through both paths with a mistake to name in each.
+        let mut covered = std::collections::BTreeSet::new();
+        let firsts: Vec<_> = fixtures
+            .fixtures
+            .iter()
+            .filter(|f| f.loses.first().is_some_and(|a| covered.insert(a.clone())))
+            .collect();
+        let (first, rest) = firsts.split_first().context("no wrong submission")?;
+        let dir = scratch.path().join("wrong-one-per-assignment");
+        write_wrong_submission(root, &rubric, first, &dir)?;
+        for fixture in rest {
+            apply_wrong_edit(&rubric, fixture, &dir)?;
+        }
+        let names: Vec<&str> = firsts.iter().map(|f| f.name.as_str()).collect();
+        println!("one submission with a mistake in every assignment: {}", names.join(", "));
+        submissions.push((format!("{} mistakes at once", firsts.len()), dir));
     }
     let mut problems = Vec::new();
     for (name, submission) in submissions.iter().filter(|_| same_numbers) {
@@ -113,6 +132,9 @@ pub fn run(root: &Path, same_numbers: bool, terminal: bool, all: bool) -> anyhow
     }
     let wrong = fixtures.fixtures.first().context("no wrong submission")?;
     let wrong_dir = scratch.path().join(format!("wrong-{}", wrong.name));
+    if !wrong_dir.exists() {
+        write_wrong_submission(root, &rubric, wrong, &wrong_dir)?;
+    }
     super::terminal::drive(&copy, &rubric, &stubs, (&wrong.name, &wrong_dir), root)?;
     println!("in a terminal: the watch saw each save ({:.0?} in all)", started.elapsed());
     Ok(())

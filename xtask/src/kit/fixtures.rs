@@ -20,13 +20,19 @@ pub fn write_wrong_submission(
     fixture: &Fixture,
     out: &Path,
 ) -> anyhow::Result<PathBuf> {
-    let spec = rubric.regions().find(|r| r.name == fixture.region).with_context(|| {
-        format!("fixture {}: no region `{}` in the rubric", fixture.name, fixture.region)
-    })?;
     for krate in &rubric.course.student_crates {
         let src = Path::new(krate).join("src");
         trees::copy_tree(&root.join(&src), &out.join(&src), &|_| false)?;
     }
+    apply_wrong_edit(rubric, fixture, out)
+}
+
+/// Applies `fixture`'s mistake to the submission already written in `out` (the
+/// solution, or another wrong submission: each fixture edits its own region).
+pub fn apply_wrong_edit(rubric: &Rubric, fixture: &Fixture, out: &Path) -> anyhow::Result<PathBuf> {
+    let spec = rubric.regions().find(|r| r.name == fixture.region).with_context(|| {
+        format!("fixture {}: no region `{}` in the rubric", fixture.name, fixture.region)
+    })?;
     let file = out.join(&spec.file);
     let text = fs::read_to_string(&file)?;
     let wrong = regions::edit(&text, &fixture.region, &fixture.find, &fixture.replace)
